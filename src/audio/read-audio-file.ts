@@ -1,0 +1,33 @@
+import { readFile } from 'node:fs/promises';
+import { InputError } from '../errors.ts';
+import type { ResamplerQuality } from './create-stream-resampler.ts';
+import { decodeAudio } from './decode-audio.ts';
+import type { MonoAudio } from './mono-audio.ts';
+import { resampleTo16k } from './resample-to-16k.ts';
+
+/**
+ * Reads a RIFF WAV (8/16/24/32-bit PCM, 32/64-bit float, any channel count) or NIST SPHERE
+ * (16-bit PCM, either byte order) file as 16 kHz mono. The format is told by the magic bytes,
+ * channels are averaged, and other rates are resampled with libsamplerate.
+ *
+ * @param path the audio file
+ * @param options.quality libsamplerate converter for non-16 kHz files, default `best`
+ * @returns samples in [-1, 1] at 16000 Hz; `source` is `path`
+ * @throws InputError naming `path`: unreadable file, not WAV/SPHERE, truncated header or data,
+ *   unsupported encoding, zero samples, NaN or infinite samples.
+ *
+ * ## Example
+ * ```ts
+ * const audio = await readAudioFile('fixtures/corpus/ljspeech/wav/LJ001-0008.wav');
+ * audio.samples.length / audio.sampleRate; // seconds
+ * ```
+ */
+export async function readAudioFile(path: string, options: { quality?: ResamplerQuality } = {}): Promise<MonoAudio> {
+  let bytes: Uint8Array;
+  try {
+    bytes = await readFile(path);
+  } catch (err) {
+    throw new InputError(path, `cannot read file (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+  }
+  return resampleTo16k(decodeAudio(bytes, path), options.quality);
+}
