@@ -1,0 +1,100 @@
+import type { ViewState } from './view-state.ts';
+
+/** Every text and flag the page shows, derived from the view state (so it can be tested in Node). */
+export interface ViewText {
+  /** `data-state` of the connection badge: idle, connecting, open, closed. */
+  connectionState: string;
+  connection: string;
+  backend: string;
+  stream: string;
+  frames: string;
+  dropped: string;
+  server: string;
+  /** Where the big phone comes from, e.g. "your microphone (s1)" or "stream replay". */
+  source: string;
+  /** `pressed`: the microphone is (being) switched on, styled as the Stop button. */
+  micButton: { label: string; pressed: boolean; disabled: boolean };
+  /** The runner-up phones of the current frame, e.g. "also eh 20 % · ah 7 %". */
+  alternatives: string;
+  /** Some strip item carries a reference label (show the legend for mismatches). */
+  labelled: boolean;
+  trainingSource: string;
+  accuracy: string;
+  loss: string;
+}
+
+const NUMBER = new Intl.NumberFormat('en');
+
+/**
+ * Derives the page's texts from the view state: the status line, the microphone button, the
+ * captions of the plots.
+ *
+ * @param state - the current view state.
+ * @returns the texts to put on the page.
+ *
+ * ## Example
+ * ```ts
+ * describeView(initialViewState()).micButton.label; // 'Start microphone'
+ * ```
+ */
+export function describeView(state: ViewState): ViewText {
+  const consumer = state.sockets.consumer;
+  const connection =
+    consumer === 'open'
+      ? `Connected${state.protocol === undefined ? '' : ` · protocol ${state.protocol}`}`
+      : consumer === 'closed'
+        ? 'Disconnected, retrying…'
+        : 'Connecting…';
+  const mine = state.shown !== undefined && state.ownStreams.includes(state.shown);
+  const training = state.training;
+  const lastAccuracy = training ? lastFinite(training.accuracy) : undefined;
+  const lastLoss = training ? lastFinite(training.loss) : undefined;
+  return {
+    connectionState: consumer,
+    connection,
+    backend: state.backend ?? '–',
+    stream: state.shown ?? '–',
+    frames: NUMBER.format(state.frames),
+    dropped: NUMBER.format(state.dropped.consumer + state.dropped.producer),
+    server: state.server ?? '',
+    source:
+      state.shown === undefined
+        ? state.mic === 'on' || state.mic === 'starting'
+          ? 'listening…'
+          : 'waiting for a stream'
+        : `${mine ? `your microphone (${state.shown})` : `stream ${state.shown}`}${state.shownEnded ? ', ended' : ''}`,
+    micButton: micButton(state),
+    alternatives: alternatives(state),
+    labelled: state.strip.some((s) => s.labelled > 0),
+    trainingSource: training
+      ? `stream ${training.stream} · ${NUMBER.format(training.frames)} frames · ${NUMBER.format(Math.round(training.framesPerSecond))} frames/s`
+      : 'no training stream yet (serve with --replay to train while serving)',
+    accuracy: lastAccuracy === undefined ? '–' : `${(lastAccuracy * 100).toFixed(1)} %`,
+    loss: lastLoss === undefined ? '–' : lastLoss.toFixed(3),
+  };
+}
+
+function micButton(state: ViewState): ViewText['micButton'] {
+  switch (state.mic) {
+    case 'starting':
+      return { label: 'Starting…', pressed: true, disabled: true };
+    case 'on':
+      return { label: 'Stop microphone', pressed: true, disabled: false };
+    case 'stopping':
+      return { label: 'Stopping…', pressed: false, disabled: true };
+    default:
+      return { label: 'Start microphone', pressed: false, disabled: false };
+  }
+}
+
+function alternatives(state: ViewState): string {
+  const current = state.current;
+  if (!current) return '';
+  const others = current.top.filter(([label]) => label !== current.label).slice(0, 2);
+  return others.length === 0 ? '' : `also ${others.map(([label, p]) => `${label} ${Math.round(p * 100)} %`).join(' · ')}`;
+}
+
+function lastFinite(series: readonly number[]): number | undefined {
+  for (let k = series.length - 1; k >= 0; k--) if (Number.isFinite(series[k])) return series[k];
+  return undefined;
+}

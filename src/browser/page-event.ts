@@ -1,0 +1,8 @@
+import type { ServerMessage } from '../server/messages.ts';
+import type { MicStatus, SocketRole, SocketStatus } from './view-state.ts';
+
+/** Everything that changes the page: a socket opening or closing, a server message, the microphone. */
+export type PageEvent =
+  | { kind: 'socket'; socket: SocketRole; status: SocketStatus }
+  | { kind: 'message'; socket: SocketRole; message: ServerMessage }
+  | { kind: 'mic'; status: MicStatus; notice?: string };

@@ -1,0 +1,68 @@
+import { readFile } from 'node:fs/promises';
+import { basename } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+import type { PageAsset } from './prediction-server.ts';
+
+const BROWSER_DIR = new URL('../browser/', import.meta.url);
+
+/** Static files copied as they are: URL path → [file in src/browser, content type]. */
+const STATIC_FILES: Record<string, [string, string]> = {
+  '/index.html': ['index.html', 'text/html; charset=utf-8'],
+  '/page.css': ['page.css', 'text/css; charset=utf-8'],
+  '/favicon.svg': ['favicon.svg', 'image/svg+xml'],
+};
+
+/** Bundled scripts: URL path → entry point in src/browser. The worklet must be its own module. */
+const SCRIPTS: Record<string, string> = {
+  '/main.js': 'main.ts',
+  '/mic-worklet.js': 'mic-worklet.ts',
+};
+
+/**
+ * Builds the live microphone page in memory: bundles src/browser/main.ts and the AudioWorklet
+ * src/browser/mic-worklet.ts with esbuild (ES modules, no build step for users, ~100 ms) and
+ * reads the static files beside them. Pass the map to `startPredictionServer({ assets })`, which
+ * serves it over HTTP GET (`/` → `/index.html`).
+ *
+ * esbuild bundles for the browser platform, so a Node import slipping into src/browser fails
+ * here, loudly, rather than in a user's browser.
+ *
+ * @returns URL path → content type and bytes: `/index.html`, `/page.css`, `/favicon.svg`,
+ *   `/main.js`, `/mic-worklet.js`.
+ * @throws esbuild's error (naming file and line) if the browser code does not build.
+ *
+ * ## Example
+ * ```ts
+ * const server = await startPredictionServer({ port: 8080, assets: await buildPageAssets() });
+ * console.log(`open ${server.url}`);
+ * ```
+ */
+export async function buildPageAssets(): Promise<Map<string, PageAsset>> {
+  const entryPoints = Object.fromEntries(
+    Object.entries(SCRIPTS).map(([urlPath, file]) => [
+      basename(urlPath, '.js'),
+      fileURLToPath(new URL(file, BROWSER_DIR)),
+    ]),
+  );
+  const result = await build({
+    entryPoints,
+    bundle: true,
+    write: false,
+    format: 'esm',
+    platform: 'browser',
+    target: ['chrome100', 'firefox100', 'safari15'],
+    outdir: 'page',
+    sourcemap: false,
+    logLevel: 'silent',
+    legalComments: 'none',
+  });
+  const assets = new Map<string, PageAsset>();
+  for (const [urlPath, [file, contentType]] of Object.entries(STATIC_FILES)) {
+    assets.set(urlPath, { contentType, body: new Uint8Array(await readFile(new URL(file, BROWSER_DIR))) });
+  }
+  for (const output of result.outputFiles) {
+    assets.set(`/${basename(output.path)}`, { contentType: 'text/javascript; charset=utf-8', body: output.contents });
+  }
+  return assets;
+}

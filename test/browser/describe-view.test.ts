@@ -1,0 +1,76 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { describeView } from '../../src/browser/describe-view.ts';
+import { initialViewState } from '../../src/browser/initial-view-state.ts';
+import type { ViewState } from '../../src/browser/view-state.ts';
+
+const state = (patch: Partial<ViewState>): ViewState => ({ ...initialViewState(), ...patch });
+
+describe('describeView', () => {
+  it('describes a page that has not connected yet', () => {
+    const text = describeView(initialViewState());
+    assert.equal(text.connection, 'Connecting…');
+    assert.equal(text.source, 'waiting for a stream');
+    assert.equal(text.stream, '–');
+    assert.equal(text.frames, '0');
+    assert.deepEqual(text.micButton, { label: 'Start microphone', pressed: false, disabled: false });
+    assert.match(text.trainingSource, /--replay/);
+    assert.equal(text.accuracy, '–');
+  });
+
+  it('names the connection, the backend, the stream and its frames', () => {
+    const text = describeView(
+      state({
+        sockets: { consumer: 'open', producer: 'idle' },
+        protocol: 1,
+        backend: 'wasm',
+        shown: 'replay',
+        frames: 12345,
+        dropped: { consumer: 3, producer: 4 },
+      }),
+    );
+    assert.equal(text.connection, 'Connected · protocol 1');
+    assert.equal(text.connectionState, 'open');
+    assert.equal(text.backend, 'wasm');
+    assert.equal(text.source, 'stream replay');
+    assert.equal(text.frames, '12,345');
+    assert.equal(text.dropped, '7');
+  });
+
+  it("calls the page's own stream 'your microphone' and offers Stop while it runs", () => {
+    const text = describeView(state({ mic: 'on', ownStream: 's3', ownStreams: ['s3'], shown: 's3' }));
+    assert.equal(text.source, 'your microphone (s3)');
+    assert.equal(text.stream, 's3');
+    assert.deepEqual(text.micButton, { label: 'Stop microphone', pressed: true, disabled: false });
+    assert.equal(describeView(state({ mic: 'starting' })).micButton.disabled, true);
+    assert.equal(describeView(state({ mic: 'error' })).micButton.label, 'Start microphone');
+  });
+
+  it('says when the stream on show has ended', () => {
+    assert.equal(describeView(state({ shown: 's3', ownStreams: ['s3'], shownEnded: true })).source, 'your microphone (s3), ended');
+    assert.equal(describeView(state({ shown: 's4', shownEnded: true })).source, 'stream s4, ended');
+  });
+
+  it('shows the last finite accuracy as a percentage and the last loss', () => {
+    const text = describeView(
+      state({ training: { stream: 'replay', frames: 4000, framesPerSecond: 99.6, accuracy: [0.2, 0.4321, NaN], loss: [2.5, 1.23456] } }),
+    );
+    assert.equal(text.accuracy, '43.2 %');
+    assert.equal(text.loss, '1.235');
+    assert.equal(text.trainingSource, 'stream replay · 4,000 frames · 100 frames/s');
+  });
+
+  it('lists the runner-up phones of the current frame, and whether the strip has references', () => {
+    const top: [string, number][] = [['ae', 0.6], ['eh', 0.204], ['ah', 0.07], ['aa', 0.01]];
+    const text = describeView(state({ current: { label: 'ae', p: 0.6, t: 0, i: 0, top } }));
+    assert.equal(text.alternatives, 'also eh 20 % · ah 7 %');
+    assert.equal(text.labelled, false);
+    assert.equal(describeView(initialViewState()).alternatives, '');
+    const strip = [{ key: 0, stream: 'replay', label: 'ae', i: 0, t: 0, lastI: 0, frames: 1, pSum: 1, labelled: 1, correct: 1 }];
+    assert.equal(describeView(state({ strip })).labelled, true);
+  });
+
+  it('reports a lost connection', () => {
+    assert.equal(describeView(state({ sockets: { consumer: 'closed', producer: 'idle' } })).connection, 'Disconnected, retrying…');
+  });
+});
