@@ -1,0 +1,70 @@
+import type { FeatureStats } from './feature-stats.ts';
+
+/**
+ * Per-dimension running mean and variance by Welford's algorithm (numerically stable in one
+ * pass, in float64). Used by online normalisation, and by `phonestream stats` over a corpus.
+ * Share one instance between the utterances of a stream to let the statistics carry over.
+ *
+ * ## Example
+ * ```ts
+ * const stats = new RunningStats(26);
+ * for (const v of vectors) stats.add(v);
+ * stats.toJSON(); // { dims: 26, frames, mean: [...], variance: [...] }
+ * ```
+ */
+export class RunningStats {
+  /** Number of vectors added. */
+  count = 0;
+  readonly mean: Float64Array;
+  /** Sum of squared deviations from the mean (Welford's M2). */
+  private readonly m2: Float64Array;
+
+  /** @param dims vector length */
+  constructor(readonly dims: number) {
+    if (!Number.isInteger(dims) || dims < 1) throw new RangeError(`RunningStats: dims must be an integer ≥ 1, got ${dims}`);
+    this.mean = new Float64Array(dims);
+    this.m2 = new Float64Array(dims);
+  }
+
+  /** Adds one vector of `dims` values. */
+  add(v: ArrayLike<number>): void {
+    if (v.length !== this.dims) throw new RangeError(`RunningStats: expected ${this.dims} values, got ${v.length}`);
+    this.count++;
+    const n = this.count;
+    for (let d = 0; d < this.dims; d++) {
+      const delta = v[d] - this.mean[d];
+      this.mean[d] += delta / n;
+      this.m2[d] += delta * (v[d] - this.mean[d]);
+    }
+  }
+
+  /** Population variance of dimension `d` (0 before any vector). */
+  variance(d: number): number {
+    return this.count > 0 ? this.m2[d] / this.count : 0;
+  }
+
+  /**
+   * Continues from saved statistics (a checkpoint's): sets the count, mean and variance as if
+   * `frames` vectors with those moments had been added.
+   */
+  restore(frames: number, mean: ArrayLike<number>, variance: ArrayLike<number>): void {
+    if (mean.length !== this.dims || variance.length !== this.dims) {
+      throw new RangeError(`RunningStats.restore: expected ${this.dims} means and variances, got ${mean.length} and ${variance.length}`);
+    }
+    this.count = frames;
+    for (let d = 0; d < this.dims; d++) {
+      this.mean[d] = mean[d];
+      this.m2[d] = variance[d] * frames;
+    }
+  }
+
+  /** The statistics in the JSON shape `loadFeatureStats` reads. */
+  toJSON(): FeatureStats {
+    return {
+      dims: this.dims,
+      frames: this.count,
+      mean: Array.from(this.mean),
+      variance: Array.from({ length: this.dims }, (_, d) => this.variance(d)),
+    };
+  }
+}

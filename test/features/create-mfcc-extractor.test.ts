@@ -1,0 +1,89 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import Meyda from 'meyda';
+import { from, lastValueFrom, toArray } from 'rxjs';
+import { readAudioFile } from '../../src/audio/read-audio-file.ts';
+import { frameSignal } from '../../src/features/frame-signal.ts';
+import { frameCount } from '../../src/features/frame-count.ts';
+import { createMfccExtractor } from '../../src/features/create-mfcc-extractor.ts';
+import { DEFAULT_FEATURE_CONFIG, type FeatureConfig } from '../../src/features/feature-config.ts';
+import { windowFunction } from '../../src/features/window-function.ts';
+
+// meyda's public API, used plainly as the reference: a rectangular "window" because we pass it the
+// already windowed, zero-padded frame (meyda would otherwise window all 512 samples, padding included).
+type MeydaGlobal = { bufferSize: number; sampleRate: number; windowingFunction: string; melBands: number; numberOfMFCCCoefficients: number; extract(f: string, s: Float32Array): number[] };
+const meyda = Meyda as unknown as MeydaGlobal;
+
+function meydaMfcc(frame: Float32Array, cfg: FeatureConfig): number[] {
+  Object.assign(meyda, { bufferSize: cfg.fftSize, sampleRate: cfg.sampleRate, windowingFunction: 'rect', melBands: cfg.melBands, numberOfMFCCCoefficients: cfg.numCepstra + 1 });
+  const w = windowFunction(cfg.window, cfg.windowSize);
+  const padded = new Float32Array(cfg.fftSize);
+  for (let n = 0; n < cfg.windowSize; n++) padded[n] = frame[n] * cfg.sampleScale * w[n];
+  return meyda.extract('mfcc', padded);
+}
+
+/** Speech-like test frames: harmonics plus noise, over 5 decades of level, deterministic. */
+function testFrames(count: number): Float32Array[] {
+  let seed = 12345;
+  const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31) - 0.5;
+  return Array.from({ length: count }, (_, t) => {
+    const level = 10 ** (-(t % 10) / 2);
+    const f0 = 0.03 + (t % 7) * 0.01;
+    return Float32Array.from({ length: 400 }, (__, n) => level * (0.5 * Math.sin(n * f0) + 0.2 * Math.sin(n * f0 * 3) + 0.1 * rand()));
+  });
+}
+
+/** Agreement of two MFCC vectors, relative to the largest coefficient (c0 included). */
+function assertCloseToMeyda(ours: Float32Array, ref: number[], numCepstra: number): void {
+  const scale = Math.max(...ref.map(Math.abs));
+  for (let k = 1; k <= numCepstra; k++) {
+    const diff = Math.abs(ours[k - 1] - ref[k]);
+    assert.ok(diff <= 1e-6 * scale, `c${k}: ${ours[k - 1]} vs meyda ${ref[k]} (diff ${diff}, scale ${scale})`);
+  }
+}
+
+describe('createMfccExtractor', () => {
+  const cases: [string, FeatureConfig][] = [
+    ['the default (Hamming, 26 mel bands, 12 cepstra)', DEFAULT_FEATURE_CONFIG],
+    ['a Hann window', { ...DEFAULT_FEATURE_CONFIG, window: 'hann' }],
+    ['40 mel bands and 20 cepstra', { ...DEFAULT_FEATURE_CONFIG, melBands: 40, numCepstra: 20 }],
+    ['unscaled samples', { ...DEFAULT_FEATURE_CONFIG, sampleScale: 1 }],
+  ];
+  for (const [name, cfg] of cases) {
+    it(`should equal Meyda.extract('mfcc') on the same padded window for ${name}`, () => {
+      const mfcc = createMfccExtractor(cfg);
+      for (const frame of testFrames(40)) {
+        const ours = mfcc(frame);
+        assert.equal(ours.length, cfg.numCepstra + 1);
+        assertCloseToMeyda(ours, meydaMfcc(frame, cfg), cfg.numCepstra);
+      }
+    });
+  }
+
+  it("should equal Meyda.extract('mfcc') on every frame of a real utterance (fixture)", async () => {
+    const audio = await readAudioFile('fixtures/corpus/ljspeech/wav/LJ001-0008.wav');
+    const frames = await lastValueFrom(from([audio.samples]).pipe(frameSignal(DEFAULT_FEATURE_CONFIG), toArray()));
+    assert.equal(frames.length, frameCount(audio.samples.length, 400, 160));
+    const mfcc = createMfccExtractor(DEFAULT_FEATURE_CONFIG);
+    for (const frame of frames) assertCloseToMeyda(mfcc(frame), meydaMfcc(frame, DEFAULT_FEATURE_CONFIG), 12);
+  });
+
+  it('should end with the log energy log(1 + Σ (scale·y)²) of the un-windowed frame', () => {
+    const mfcc = createMfccExtractor(DEFAULT_FEATURE_CONFIG);
+    for (const frame of testFrames(10)) {
+      let e = 0;
+      for (const y of frame) e += (y * 32768) ** 2;
+      assert.equal(mfcc(frame)[12], Math.fround(Math.log(1 + e)));
+    }
+    assert.equal(mfcc(new Float32Array(400))[12], 0, 'digital silence has log energy 0, not −∞');
+  });
+
+  it('should return a fresh array per call', () => {
+    const mfcc = createMfccExtractor(DEFAULT_FEATURE_CONFIG);
+    const [a, b] = testFrames(2);
+    const first = mfcc(a);
+    const copy = first.slice();
+    mfcc(b);
+    assert.deepEqual(first, copy);
+  });
+});

@@ -1,0 +1,25 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { RunningStats } from '../../src/features/running-stats.ts';
+
+describe('RunningStats', () => {
+  it('should match the two-pass mean and population variance', () => {
+    const rows = Array.from({ length: 500 }, (_, i) => [Math.sin(i) * 3 + 1e4, i % 7, -i / 10]);
+    const s = new RunningStats(3);
+    rows.forEach((r) => s.add(r));
+    for (let d = 0; d < 3; d++) {
+      const mean = rows.reduce((a, r) => a + r[d], 0) / rows.length;
+      const variance = rows.reduce((a, r) => a + (r[d] - mean) ** 2, 0) / rows.length;
+      assert.ok(Math.abs(s.mean[d] - mean) < 1e-9 * (1 + Math.abs(mean)), `mean ${d}`);
+      assert.ok(Math.abs(s.variance(d) - variance) < 1e-8 * (1 + variance), `variance ${d}`);
+    }
+    const json = s.toJSON();
+    assert.equal(json.frames, 500);
+    assert.equal(json.dims, 3);
+    assert.equal(json.variance.length, 3);
+  });
+
+  it('should refuse a vector of the wrong length', () => {
+    assert.throws(() => new RunningStats(2).add([1]), /expected 2 values, got 1/);
+  });
+});
