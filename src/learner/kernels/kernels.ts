@@ -1,0 +1,53 @@
+/**
+ * The hot primitives of the LSTM math. Two implementations share this interface: plain TypeScript
+ * loops (`tsKernels`) and WebAssembly SIMD (`wasmKernels`, used when every array lives in the wasm
+ * arena). Every array argument is followed by an element offset, so parameter tensors are
+ * addressed inside the one flat parameter vector without creating views.
+ */
+export interface Kernels {
+  /** y = W·x (or y += W·x when `accumulate`), W row-major [rows, cols]. */
+  matvec(
+    w: Float32Array, wOff: number, rows: number, cols: number,
+    x: Float32Array, xOff: number, y: Float32Array, yOff: number, accumulate: boolean,
+  ): void;
+  /** y = Wᵀ·v (or y += Wᵀ·v), W row-major [rows, cols], v of `rows`, y of `cols`. */
+  matvecT(
+    w: Float32Array, wOff: number, rows: number, cols: number,
+    v: Float32Array, vOff: number, y: Float32Array, yOff: number, accumulate: boolean,
+  ): void;
+  /** A += u vᵀ, A row-major [rows, cols]. */
+  outerAdd(
+    a: Float32Array, aOff: number, rows: number, cols: number,
+    u: Float32Array, uOff: number, v: Float32Array, vOff: number,
+  ): void;
+  /**
+   * A += Σ_{i<n} us[i] vs[i]ᵀ (each us[i] of `rows` floats from its start, vs[i] of `cols`): a whole
+   * window's weight gradient in one pass over A.
+   */
+  outerAddBatch(
+    a: Float32Array, aOff: number, rows: number, cols: number,
+    us: Float32Array[], vs: Float32Array[], n: number,
+  ): void;
+  /** dst[dOff..dOff+n) += src[sOff..sOff+n). */
+  addTo(dst: Float32Array, dOff: number, src: Float32Array, sOff: number, n: number): void;
+  /**
+   * LSTM cell forward. `gates` holds the 4H pre-activations W_ih x + W_hh h on entry (order i, f, g, o);
+   * adds both biases, activates them in place, and writes c = f⊙cPrev + i⊙g, tanhC = tanh(c),
+   * h = o⊙tanhC.
+   */
+  cellForward(
+    gates: Float32Array, gOff: number, bias: Float32Array, bIhOff: number, bHhOff: number,
+    cPrev: Float32Array, cPrevOff: number, c: Float32Array, cOff: number,
+    tanhC: Float32Array, tOff: number, h: Float32Array, hOff: number, hidden: number,
+  ): void;
+  /**
+   * LSTM cell backward. Given dh (total gradient of the step's h) and dc (gradient of the step's c
+   * from the future, overwritten with the gradient of cPrev), writes dz, the 4H gradients of the
+   * pre-activations.
+   */
+  cellBackward(
+    dh: Float32Array, dhOff: number, dc: Float32Array, dcOff: number,
+    gates: Float32Array, gOff: number, cPrev: Float32Array, cPrevOff: number,
+    tanhC: Float32Array, tOff: number, dz: Float32Array, dzOff: number, hidden: number,
+  ): void;
+}

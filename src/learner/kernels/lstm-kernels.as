@@ -1,0 +1,394 @@
+// AssemblyScript source of the wasm SIMD kernels (see kernels.ts for what each computes).
+// Compiled by scripts/build-kernels.ts into lstm-kernels.wasm (committed). The extension is .as,
+// not .ts, so `tsc` does not try to type-check AssemblyScript; the build copies it to a .ts file.
+// Every pointer is a byte address in the imported memory; matrices are row-major f32.
+// Memory below 64 KiB is left to AssemblyScript; the JS side allocates above it.
+
+@inline function hsum(v: v128): f32 {
+  return f32x4.extract_lane(v, 0) + f32x4.extract_lane(v, 1) + f32x4.extract_lane(v, 2) + f32x4.extract_lane(v, 3);
+}
+
+/** y = W·x, or y += W·x when acc != 0. W [rows, cols]. Four rows at a time share each x load. */
+export function matvec(w: usize, rows: i32, cols: i32, x: usize, y: usize, acc: i32): void {
+  const cols4 = cols & ~3;
+  const stride = <usize>cols << 2;
+  let r = 0;
+  for (; r + 4 <= rows; r += 4) {
+    const w0 = w + <usize>r * stride;
+    const w1 = w0 + stride;
+    const w2 = w1 + stride;
+    const w3 = w2 + stride;
+    let a0 = f32x4.splat(0);
+    let a1 = f32x4.splat(0);
+    let a2 = f32x4.splat(0);
+    let a3 = f32x4.splat(0);
+    let k = 0;
+    for (; k < cols4; k += 4) {
+      const o = <usize>k << 2;
+      const xv = v128.load(x + o);
+      a0 = f32x4.add(a0, f32x4.mul(v128.load(w0 + o), xv));
+      a1 = f32x4.add(a1, f32x4.mul(v128.load(w1 + o), xv));
+      a2 = f32x4.add(a2, f32x4.mul(v128.load(w2 + o), xv));
+      a3 = f32x4.add(a3, f32x4.mul(v128.load(w3 + o), xv));
+    }
+    let s0 = hsum(a0);
+    let s1 = hsum(a1);
+    let s2 = hsum(a2);
+    let s3 = hsum(a3);
+    for (; k < cols; k++) {
+      const o = <usize>k << 2;
+      const xk = load<f32>(x + o);
+      s0 += load<f32>(w0 + o) * xk;
+      s1 += load<f32>(w1 + o) * xk;
+      s2 += load<f32>(w2 + o) * xk;
+      s3 += load<f32>(w3 + o) * xk;
+    }
+    const yo = y + (<usize>r << 2);
+    if (acc != 0) {
+      s0 += load<f32>(yo);
+      s1 += load<f32>(yo, 4);
+      s2 += load<f32>(yo, 8);
+      s3 += load<f32>(yo, 12);
+    }
+    store<f32>(yo, s0);
+    store<f32>(yo, s1, 4);
+    store<f32>(yo, s2, 8);
+    store<f32>(yo, s3, 12);
+  }
+  for (; r < rows; r++) {
+    const w0 = w + <usize>r * stride;
+    let a0 = f32x4.splat(0);
+    let k = 0;
+    for (; k < cols4; k += 4) {
+      const o = <usize>k << 2;
+      a0 = f32x4.add(a0, f32x4.mul(v128.load(w0 + o), v128.load(x + o)));
+    }
+    let s0 = hsum(a0);
+    for (; k < cols; k++) {
+      const o = <usize>k << 2;
+      s0 += load<f32>(w0 + o) * load<f32>(x + o);
+    }
+    const yo = y + (<usize>r << 2);
+    if (acc != 0) s0 += load<f32>(yo);
+    store<f32>(yo, s0);
+  }
+}
+
+/** y = Wᵀ·v, or y += Wᵀ·v when acc != 0. W [rows, cols], v [rows], y [cols]. */
+export function matvecT(w: usize, rows: i32, cols: i32, v: usize, y: usize, acc: i32): void {
+  const cols4 = cols & ~3;
+  const stride = <usize>cols << 2;
+  if (acc == 0) memory.fill(y, 0, stride);
+  let r = 0;
+  for (; r + 4 <= rows; r += 4) {
+    const w0 = w + <usize>r * stride;
+    const w1 = w0 + stride;
+    const w2 = w1 + stride;
+    const w3 = w2 + stride;
+    const vo = v + (<usize>r << 2);
+    const s0 = load<f32>(vo);
+    const s1 = load<f32>(vo, 4);
+    const s2 = load<f32>(vo, 8);
+    const s3 = load<f32>(vo, 12);
+    const v0 = f32x4.splat(s0);
+    const v1 = f32x4.splat(s1);
+    const v2 = f32x4.splat(s2);
+    const v3 = f32x4.splat(s3);
+    let k = 0;
+    for (; k < cols4; k += 4) {
+      const o = <usize>k << 2;
+      let t = f32x4.mul(v128.load(w0 + o), v0);
+      t = f32x4.add(t, f32x4.mul(v128.load(w1 + o), v1));
+      t = f32x4.add(t, f32x4.mul(v128.load(w2 + o), v2));
+      t = f32x4.add(t, f32x4.mul(v128.load(w3 + o), v3));
+      v128.store(y + o, f32x4.add(v128.load(y + o), t));
+    }
+    for (; k < cols; k++) {
+      const o = <usize>k << 2;
+      store<f32>(y + o, load<f32>(y + o) + load<f32>(w0 + o) * s0 + load<f32>(w1 + o) * s1 + load<f32>(w2 + o) * s2 + load<f32>(w3 + o) * s3);
+    }
+  }
+  for (; r < rows; r++) {
+    const w0 = w + <usize>r * stride;
+    const s0 = load<f32>(v + (<usize>r << 2));
+    const v0 = f32x4.splat(s0);
+    let k = 0;
+    for (; k < cols4; k += 4) {
+      const o = <usize>k << 2;
+      v128.store(y + o, f32x4.add(v128.load(y + o), f32x4.mul(v128.load(w0 + o), v0)));
+    }
+    for (; k < cols; k++) {
+      const o = <usize>k << 2;
+      store<f32>(y + o, load<f32>(y + o) + load<f32>(w0 + o) * s0);
+    }
+  }
+}
+
+/** A += u vᵀ. A [rows, cols]. */
+export function outerAdd(a: usize, rows: i32, cols: i32, u: usize, v: usize): void {
+  const cols4 = cols & ~3;
+  const stride = <usize>cols << 2;
+  for (let r = 0; r < rows; r++) {
+    const s = load<f32>(u + (<usize>r << 2));
+    if (s == 0) continue;
+    const sv = f32x4.splat(s);
+    const row = a + <usize>r * stride;
+    let k = 0;
+    for (; k < cols4; k += 4) {
+      const o = <usize>k << 2;
+      v128.store(row + o, f32x4.add(v128.load(row + o), f32x4.mul(v128.load(v + o), sv)));
+    }
+    for (; k < cols; k++) {
+      const o = <usize>k << 2;
+      store<f32>(row + o, load<f32>(row + o) + load<f32>(v + o) * s);
+    }
+  }
+}
+
+/**
+ * A += Σ_i u_i v_iᵀ over n pairs: the weight gradient of a whole window in one pass, so A is read
+ * and written once instead of n times. uPtrs / vPtrs: n u32 byte addresses each.
+ */
+export function outerAddBatch(a: usize, rows: i32, cols: i32, uPtrs: usize, vPtrs: usize, n: i32): void {
+  const cols16 = cols & ~15;
+  const cols4 = cols & ~3;
+  const stride = <usize>cols << 2;
+  let r = 0;
+  // Two rows at a time: each v block loaded once feeds 8 accumulators (fits x64's 16 registers).
+  for (; r + 2 <= rows; r += 2) {
+    const row0 = a + <usize>r * stride;
+    const row1 = row0 + stride;
+    const ro = <usize>r << 2;
+    let k = 0;
+    for (; k < cols16; k += 16) {
+      const o = <usize>k << 2;
+      let a0 = v128.load(row0 + o);
+      let a1 = v128.load(row0 + o, 16);
+      let a2 = v128.load(row0 + o, 32);
+      let a3 = v128.load(row0 + o, 48);
+      let b0 = v128.load(row1 + o);
+      let b1 = v128.load(row1 + o, 16);
+      let b2 = v128.load(row1 + o, 32);
+      let b3 = v128.load(row1 + o, 48);
+      for (let i = 0; i < n; i++) {
+        const ip = <usize>i << 2;
+        const up = <usize>load<u32>(uPtrs + ip) + ro;
+        const s0 = f32x4.splat(load<f32>(up));
+        const s1 = f32x4.splat(load<f32>(up, 4));
+        const vp = <usize>load<u32>(vPtrs + ip) + o;
+        const v0 = v128.load(vp);
+        const v1 = v128.load(vp, 16);
+        const v2 = v128.load(vp, 32);
+        const v3 = v128.load(vp, 48);
+        a0 = f32x4.add(a0, f32x4.mul(v0, s0));
+        a1 = f32x4.add(a1, f32x4.mul(v1, s0));
+        a2 = f32x4.add(a2, f32x4.mul(v2, s0));
+        a3 = f32x4.add(a3, f32x4.mul(v3, s0));
+        b0 = f32x4.add(b0, f32x4.mul(v0, s1));
+        b1 = f32x4.add(b1, f32x4.mul(v1, s1));
+        b2 = f32x4.add(b2, f32x4.mul(v2, s1));
+        b3 = f32x4.add(b3, f32x4.mul(v3, s1));
+      }
+      v128.store(row0 + o, a0);
+      v128.store(row0 + o, a1, 16);
+      v128.store(row0 + o, a2, 32);
+      v128.store(row0 + o, a3, 48);
+      v128.store(row1 + o, b0);
+      v128.store(row1 + o, b1, 16);
+      v128.store(row1 + o, b2, 32);
+      v128.store(row1 + o, b3, 48);
+    }
+    for (; k < cols4; k += 4) {
+      const o = <usize>k << 2;
+      let a0 = v128.load(row0 + o);
+      let b0 = v128.load(row1 + o);
+      for (let i = 0; i < n; i++) {
+        const ip = <usize>i << 2;
+        const up = <usize>load<u32>(uPtrs + ip) + ro;
+        const v0 = v128.load(<usize>load<u32>(vPtrs + ip) + o);
+        a0 = f32x4.add(a0, f32x4.mul(v0, f32x4.splat(load<f32>(up))));
+        b0 = f32x4.add(b0, f32x4.mul(v0, f32x4.splat(load<f32>(up, 4))));
+      }
+      v128.store(row0 + o, a0);
+      v128.store(row1 + o, b0);
+    }
+    for (; k < cols; k++) {
+      const o = <usize>k << 2;
+      let s0 = load<f32>(row0 + o);
+      let s1 = load<f32>(row1 + o);
+      for (let i = 0; i < n; i++) {
+        const ip = <usize>i << 2;
+        const up = <usize>load<u32>(uPtrs + ip) + ro;
+        const vk = load<f32>(<usize>load<u32>(vPtrs + ip) + o);
+        s0 += load<f32>(up) * vk;
+        s1 += load<f32>(up, 4) * vk;
+      }
+      store<f32>(row0 + o, s0);
+      store<f32>(row1 + o, s1);
+    }
+  }
+  // An odd last row.
+  for (; r < rows; r++) {
+    const row = a + <usize>r * stride;
+    const ro = <usize>r << 2;
+    let k = 0;
+    for (; k < cols4; k += 4) {
+      const o = <usize>k << 2;
+      let a0 = v128.load(row + o);
+      for (let i = 0; i < n; i++) {
+        const ip = <usize>i << 2;
+        const s = f32x4.splat(load<f32>(<usize>load<u32>(uPtrs + ip) + ro));
+        a0 = f32x4.add(a0, f32x4.mul(v128.load(<usize>load<u32>(vPtrs + ip) + o), s));
+      }
+      v128.store(row + o, a0);
+    }
+    for (; k < cols; k++) {
+      const o = <usize>k << 2;
+      let s = load<f32>(row + o);
+      for (let i = 0; i < n; i++) {
+        const ip = <usize>i << 2;
+        s += load<f32>(<usize>load<u32>(uPtrs + ip) + ro) * load<f32>(<usize>load<u32>(vPtrs + ip) + o);
+      }
+      store<f32>(row + o, s);
+    }
+  }
+}
+
+/** dst += src over n floats. */
+export function addTo(dst: usize, src: usize, n: i32): void {
+  const n4 = n & ~3;
+  let k = 0;
+  for (; k < n4; k += 4) {
+    const o = <usize>k << 2;
+    v128.store(dst + o, f32x4.add(v128.load(dst + o), v128.load(src + o)));
+  }
+  for (; k < n; k++) {
+    const o = <usize>k << 2;
+    store<f32>(dst + o, load<f32>(dst + o) + load<f32>(src + o));
+  }
+}
+
+@inline function sigmoid(z: f32): f32 {
+  return 1 / (1 + Mathf.exp(-z));
+}
+
+// Vector exp, Cephes expf: n = round(x / ln 2), r = x − n ln 2 (in two parts, exact), a degree-6
+// polynomial for e^r on |r| ≤ ln2/2, times 2^n built in the exponent bits. About 1 ulp; the
+// clamp keeps 2^n a normal float. Scalar Mathf.exp/tanh cost ~30 ns each: they were 40% of a frame.
+@inline function expv(x: v128): v128 {
+  x = f32x4.min(f32x4.max(x, f32x4.splat(-87.0)), f32x4.splat(88.0));
+  const n = f32x4.nearest(f32x4.mul(x, f32x4.splat(1.44269504088896341)));
+  let r = f32x4.sub(x, f32x4.mul(n, f32x4.splat(0.693359375)));
+  r = f32x4.sub(r, f32x4.mul(n, f32x4.splat(-2.12194440e-4)));
+  let p = f32x4.splat(1.9875691500e-4);
+  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(1.3981999507e-3));
+  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(8.3334519073e-3));
+  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(4.1665795894e-2));
+  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(1.6666665459e-1));
+  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(5.0000001201e-1));
+  const er = f32x4.add(f32x4.add(f32x4.mul(f32x4.mul(p, r), r), r), f32x4.splat(1));
+  const scale = i32x4.shl(i32x4.add(i32x4.trunc_sat_f32x4_s(n), i32x4.splat(127)), 23);
+  return f32x4.mul(er, scale);
+}
+
+@inline function sigmoidv(z: v128): v128 {
+  return f32x4.div(f32x4.splat(1), f32x4.add(f32x4.splat(1), expv(f32x4.neg(z))));
+}
+
+// tanh: (1 − e^{−2|z|}) / (1 + e^{−2|z|}) with z's sign; below |z| = 0.3 that subtraction would
+// cancel, so an odd Taylor polynomial (error < 2e-8 relative there) takes over.
+@inline function tanhv(z: v128): v128 {
+  const a = f32x4.abs(z);
+  const e = expv(f32x4.mul(a, f32x4.splat(-2)));
+  const big = f32x4.div(f32x4.sub(f32x4.splat(1), e), f32x4.add(f32x4.splat(1), e));
+  const signed = v128.or(big, v128.and(z, i32x4.splat(0x80000000)));
+  const z2 = f32x4.mul(z, z);
+  let q = f32x4.splat(<f32>(62.0 / 2835.0));
+  q = f32x4.add(f32x4.mul(q, z2), f32x4.splat(<f32>(-17.0 / 315.0)));
+  q = f32x4.add(f32x4.mul(q, z2), f32x4.splat(<f32>(2.0 / 15.0)));
+  q = f32x4.add(f32x4.mul(q, z2), f32x4.splat(<f32>(-1.0 / 3.0)));
+  const small = f32x4.add(z, f32x4.mul(f32x4.mul(q, z2), z));
+  return v128.bitselect(small, signed, f32x4.lt(a, f32x4.splat(0.3)));
+}
+
+/** LSTM cell forward: biases, activations in place (i, f, g, o), c, tanh(c), h. */
+export function cellForward(g: usize, bih: usize, bhh: usize, cPrev: usize, c: usize, tanhC: usize, h: usize, hidden: i32): void {
+  const hb = <usize>hidden << 2;
+  const h4 = hidden & ~3;
+  let j = 0;
+  for (; j < h4; j += 4) {
+    const o = <usize>j << 2;
+    const zi = f32x4.add(v128.load(g + o), f32x4.add(v128.load(bih + o), v128.load(bhh + o)));
+    const zf = f32x4.add(v128.load(g + hb + o), f32x4.add(v128.load(bih + hb + o), v128.load(bhh + hb + o)));
+    const zg = f32x4.add(v128.load(g + 2 * hb + o), f32x4.add(v128.load(bih + 2 * hb + o), v128.load(bhh + 2 * hb + o)));
+    const zo = f32x4.add(v128.load(g + 3 * hb + o), f32x4.add(v128.load(bih + 3 * hb + o), v128.load(bhh + 3 * hb + o)));
+    const gi = sigmoidv(zi);
+    const gf = sigmoidv(zf);
+    const gg = tanhv(zg);
+    const go = sigmoidv(zo);
+    v128.store(g + o, gi);
+    v128.store(g + hb + o, gf);
+    v128.store(g + 2 * hb + o, gg);
+    v128.store(g + 3 * hb + o, go);
+    const cv = f32x4.add(f32x4.mul(gf, v128.load(cPrev + o)), f32x4.mul(gi, gg));
+    v128.store(c + o, cv);
+    const t = tanhv(cv);
+    v128.store(tanhC + o, t);
+    v128.store(h + o, f32x4.mul(go, t));
+  }
+  // Hidden sizes not a multiple of 4: the last units one at a time.
+  for (; j < hidden; j++) {
+    const o = <usize>j << 2;
+    const gi = sigmoid(load<f32>(g + o) + load<f32>(bih + o) + load<f32>(bhh + o));
+    const gf = sigmoid(load<f32>(g + hb + o) + load<f32>(bih + hb + o) + load<f32>(bhh + hb + o));
+    const gg = Mathf.tanh(load<f32>(g + 2 * hb + o) + load<f32>(bih + 2 * hb + o) + load<f32>(bhh + 2 * hb + o));
+    const go = sigmoid(load<f32>(g + 3 * hb + o) + load<f32>(bih + 3 * hb + o) + load<f32>(bhh + 3 * hb + o));
+    store<f32>(g + o, gi);
+    store<f32>(g + hb + o, gf);
+    store<f32>(g + 2 * hb + o, gg);
+    store<f32>(g + 3 * hb + o, go);
+    const cj = gf * load<f32>(cPrev + o) + gi * gg;
+    store<f32>(c + o, cj);
+    const t = Mathf.tanh(cj);
+    store<f32>(tanhC + o, t);
+    store<f32>(h + o, go * t);
+  }
+}
+
+/** LSTM cell backward: dz from dh and dc (dc is overwritten with the gradient of cPrev). */
+export function cellBackward(dh: usize, dc: usize, g: usize, cPrev: usize, tanhC: usize, dz: usize, hidden: i32): void {
+  const hb = <usize>hidden << 2;
+  const h4 = hidden & ~3;
+  const one = f32x4.splat(1);
+  let j = 0;
+  for (; j < h4; j += 4) {
+    const o = <usize>j << 2;
+    const gi = v128.load(g + o);
+    const gf = v128.load(g + hb + o);
+    const gg = v128.load(g + 2 * hb + o);
+    const go = v128.load(g + 3 * hb + o);
+    const t = v128.load(tanhC + o);
+    const dhv = v128.load(dh + o);
+    const dcv = f32x4.add(v128.load(dc + o), f32x4.mul(f32x4.mul(dhv, go), f32x4.sub(one, f32x4.mul(t, t))));
+    v128.store(dz + o, f32x4.mul(f32x4.mul(f32x4.mul(dcv, gg), gi), f32x4.sub(one, gi)));
+    v128.store(dz + hb + o, f32x4.mul(f32x4.mul(f32x4.mul(dcv, v128.load(cPrev + o)), gf), f32x4.sub(one, gf)));
+    v128.store(dz + 2 * hb + o, f32x4.mul(f32x4.mul(dcv, gi), f32x4.sub(one, f32x4.mul(gg, gg))));
+    v128.store(dz + 3 * hb + o, f32x4.mul(f32x4.mul(f32x4.mul(dhv, t), go), f32x4.sub(one, go)));
+    v128.store(dc + o, f32x4.mul(dcv, gf));
+  }
+  for (; j < hidden; j++) {
+    const o = <usize>j << 2;
+    const gi = load<f32>(g + o);
+    const gf = load<f32>(g + hb + o);
+    const gg = load<f32>(g + 2 * hb + o);
+    const go = load<f32>(g + 3 * hb + o);
+    const t = load<f32>(tanhC + o);
+    const dhj = load<f32>(dh + o);
+    const dcj = load<f32>(dc + o) + dhj * go * (1 - t * t);
+    store<f32>(dz + o, dcj * gg * gi * (1 - gi));
+    store<f32>(dz + hb + o, dcj * load<f32>(cPrev + o) * gf * (1 - gf));
+    store<f32>(dz + 2 * hb + o, dcj * gi * (1 - gg * gg));
+    store<f32>(dz + 3 * hb + o, dhj * t * go * (1 - go));
+    store<f32>(dc + o, dcj * gf);
+  }
+}

@@ -1,0 +1,186 @@
+import { InputError } from '../errors.ts';
+import { allocFloats } from './kernels/alloc-floats.ts';
+import { kernelsFor } from './kernels/kernels-for.ts';
+import { stageInArena } from './kernels/stage-in-arena.ts';
+import type { LstmShape } from './lstm-shape.ts';
+import { paramOffsets } from './math-param-offsets.ts';
+import type { StepCache } from './step-cache.ts';
+
+/** Scratch for the backward pass, reused across calls while the sizes fit. */
+interface Workspace {
+  /** Steps the per-step buffers below have room for. */
+  steps: number;
+  /** One block for everything below (so it lives in the kernels' memory). */
+  buf: Float32Array;
+  /** Per layer: gradient reaching h / c of the step being processed from later steps. */
+  dh: Float32Array[];
+  dc: Float32Array[];
+  /** Gradient of the current layer's output from above (output layer or the layer above). */
+  dhIn: Float32Array;
+  /** Per (step, layer), step-major: dz, the gate pre-activation gradients (4H). */
+  dz: Float32Array[];
+  /** Per labelled step: the gradient of the logits (O). */
+  dlogits: Float32Array[];
+  /** Reused argument lists for the batched weight gradients (no allocation per call). */
+  us: Float32Array[];
+  vs: Float32Array[];
+}
+
+// One workspace per size, so learners of different shapes sharing the process don't reallocate.
+const workspaces = new Map<string, Workspace>();
+
+function workspaceFor(shape: LstmShape, steps: number): Workspace {
+  const { hiddenSize: H, layers: L, outputSize: O } = shape;
+  const key = `${H},${L},${O}`;
+  const w = workspaces.get(key);
+  if (w !== undefined && w.steps >= steps) return w;
+  const room = Math.max(steps, 2 * (w?.steps ?? 0), 32);
+  // 4H first and every size rounded up to 4 floats: 16-byte aligned SIMD operands.
+  const r4 = (n: number) => (n + 3) & ~3;
+  const buf = allocFloats(room * L * 4 * H + 2 * L * r4(H) + r4(H) + room * r4(O));
+  let at = 0;
+  const take = (n: number): Float32Array => {
+    const v = buf.subarray(at, at + n);
+    at += r4(n);
+    return v;
+  };
+  const dz = Array.from({ length: room * L }, () => take(4 * H));
+  const dh: Float32Array[] = [];
+  const dc: Float32Array[] = [];
+  for (let l = 0; l < L; l++) {
+    dh.push(take(H));
+    dc.push(take(H));
+  }
+  const dhIn = take(H);
+  const dlogits = Array.from({ length: room }, () => take(O));
+  const created = { steps: room, buf, dh, dc, dhIn, dz, dlogits, us: [], vs: [] };
+  workspaces.set(key, created);
+  return created;
+}
+
+/**
+ * Loss and gradient of one TBPTT window. The loss is the MEAN cross-entropy over the steps whose
+ * target is ≥ 0; the gradient of that mean is written to `grad`. The gradient flows through the
+ * recurrence only within the last `recurrentSteps` steps: the state entering step
+ * `steps.length − recurrentSteps` is a constant, and earlier steps contribute only output-layer
+ * gradients (their hidden states are constants). That is TBPTT(k1, k2)'s window when the caller
+ * passes the last max(k1, k2) steps, targets −1 outside the chunk's k1 frames, and
+ * `recurrentSteps = k2`.
+ *
+ * Each weight gradient is accumulated over the whole window in one pass (Σ_t dz_t x_tᵀ), so the
+ * gradient matrices are read and written once per call rather than once per step.
+ *
+ * @param params the flat parameter vector the steps were computed with.
+ * @param shape the network's sizes.
+ * @param steps caches filled by `forwardStep`, oldest first, contiguous in time.
+ * @param targets class index per step, −1 for no loss; same length as `steps`.
+ * @param recurrentSteps how many of the last steps the gradient flows back through (capped at
+ *   `steps.length`; at least 1 when there are steps).
+ * @param grad overwritten with the gradient, `params.length` floats.
+ * @returns the mean cross-entropy in nats (0, with a zero gradient, when no step has a target).
+ *
+ * ## Example
+ * ```ts
+ * const loss = tbpttGradients(params, shape, caches, targets, 20, grad);
+ * ```
+ */
+export function tbpttGradients(
+  params: Float32Array, shape: LstmShape, steps: StepCache[], targets: Int32Array,
+  recurrentSteps: number, grad: Float32Array,
+): number {
+  const off = paramOffsets(shape);
+  const { inputSize: I, hiddenSize: H, layers: L, outputSize: O } = shape;
+  if (params.length !== off.total) {
+    throw new InputError('tbpttGradients params', `expected ${off.total} floats for this shape, got ${params.length}`);
+  }
+  if (grad.length !== off.total) {
+    throw new InputError('tbpttGradients grad', `expected ${off.total} floats for this shape, got ${grad.length}`);
+  }
+  if (targets.length !== steps.length) {
+    throw new InputError('tbpttGradients targets', `expected one per step (${steps.length}), got ${targets.length}`);
+  }
+  const T = steps.length;
+  let labelled = 0;
+  for (let t = 0; t < T; t++) {
+    const y = targets[t];
+    if (y >= O || (y < 0 && y !== -1)) {
+      throw new InputError('tbpttGradients targets', `target ${t} is ${y}: expected −1 or a class in [0, ${O})`);
+    }
+    if (y >= 0) labelled++;
+  }
+  if (labelled === 0) {
+    grad.fill(0);
+    return 0;
+  }
+  const R = Math.max(1, Math.min(Math.floor(recurrentSteps), T));
+  const start = T - R;
+  const ws = workspaceFor(shape, T);
+  // Parameters / gradient outside the arena are staged into it (a copy) for the wasm kernels.
+  const p = stageInArena(params, 0);
+  const g = stageInArena(grad, 1, false);
+  g.fill(0);
+  const K = kernelsFor(p, g, steps);
+  const scale = 1 / labelled;
+  let lossSum = 0;
+  const { dhIn, dh, dc, us, vs } = ws;
+  for (let l = 0; l < L; l++) {
+    dh[l].fill(0);
+    dc[l].fill(0);
+  }
+  // Output layer, every labelled step: loss, dlogits, and the output weights' gradient in one batch.
+  us.length = 0;
+  vs.length = 0;
+  for (let t = 0; t < T; t++) {
+    const y = targets[t];
+    if (y < 0) continue;
+    const s = steps[t];
+    // Cross-entropy from logits, in float64 (−log p would lose digits when p is tiny).
+    const logits = s.logits;
+    let max = -Infinity;
+    for (let k = 0; k < O; k++) if (logits[k] > max) max = logits[k];
+    let sum = 0;
+    for (let k = 0; k < O; k++) sum += Math.exp(logits[k] - max);
+    lossSum += Math.log(sum) - (logits[y] - max);
+    const d = ws.dlogits[t];
+    for (let k = 0; k < O; k++) d[k] = s.probs[k] * scale;
+    d[y] -= scale;
+    K.addTo(g, off.outB, d, 0, O);
+    us.push(d);
+    vs.push(s.h[L - 1]);
+  }
+  K.outerAddBatch(g, off.outW, O, H, us, vs, us.length);
+  // Recurrent window, newest step first: each step's dh/dc from the future is complete when reached.
+  for (let t = T - 1; t >= start; t--) {
+    const s = steps[t];
+    if (targets[t] >= 0) K.matvecT(p, off.outW, O, H, ws.dlogits[t], 0, dhIn, 0, false);
+    else dhIn.fill(0);
+    for (let l = L - 1; l >= 0; l--) {
+      const o = off.layers[l];
+      const dz = ws.dz[(t - start) * L + l];
+      // Total gradient of this step's h: from above (dhIn) plus from the next step (dh[l]).
+      K.addTo(dhIn, 0, dh[l], 0, H);
+      K.cellBackward(dhIn, 0, dc[l], 0, s.gates[l], 0, s.cPrev[l], 0, s.tanhC[l], 0, dz, 0, H);
+      if (t > start) K.matvecT(p, o.wHh, 4 * H, H, dz, 0, dh[l], 0, false);
+      // The layer below receives this layer's input gradient at the same step.
+      if (l > 0) K.matvecT(p, o.wIh, 4 * H, H, dz, 0, dhIn, 0, false);
+    }
+  }
+  // Weight and bias gradients of each layer, summed over the window in one pass each.
+  for (let l = 0; l < L; l++) {
+    const o = off.layers[l];
+    us.length = 0;
+    vs.length = 0;
+    for (let t = start; t < T; t++) {
+      const dz = ws.dz[(t - start) * L + l];
+      us.push(dz);
+      vs.push(l === 0 ? steps[t].x : steps[t].h[l - 1]);
+      K.addTo(g, o.bIh, dz, 0, 4 * H);
+    }
+    K.outerAddBatch(g, o.wIh, 4 * H, l === 0 ? I : H, us, vs, R);
+    for (let t = start; t < T; t++) vs[t - start] = steps[t].hPrev[l];
+    K.outerAddBatch(g, o.wHh, 4 * H, H, us, vs, R);
+    g.copyWithin(o.bHh, o.bIh, o.bIh + 4 * H);
+  }
+  if (g !== grad) grad.set(g);
+  return lossSum * scale;
+}
