@@ -1,0 +1,108 @@
+import { Observable, type OperatorFunction } from 'rxjs';
+import type { FrameEvent } from '../features/frame-event.ts';
+import type { FramePrediction, LearnerEvent, MetricsEvent, StreamEndEvent } from './learner-event.ts';
+import type { ChunkResult, LearnerStream } from './learner-stream.ts';
+
+/** Options of {@link learnOnline}. */
+export interface LearnOnlineOptions {
+  /**
+   * Most predictions held before a `predictions` event even without a chunk boundary, so a stream
+   * that never closes a chunk (the `utterance` preset, a predicting stream with a large k1) still
+   * reports live. Default 20 (0.2 s of frames).
+   */
+  maxBatch?: number;
+  /** Clock in milliseconds for frames/s (default `performance.now`; tests pass a virtual one). */
+  now?: () => number;
+}
+
+/**
+ * The learner as an RxJS operator: feature frames in, learner events out, for one stream of a
+ * shared `OnlineLearner`. Each frame is predicted before it is learned from; `predictions` are
+ * batched per chunk (every k1 frames, or `maxBatch`), each chunk is followed by a `metrics` event
+ * (chunk loss, running loss, prequential accuracy, frames/s), and an UtteranceEnd flushes the
+ * delayed frames and the partial chunk's training, then emits `end`. Events carry the learner
+ * stream's id. When the source completes mid-utterance the buffered predictions are flushed
+ * without training the partial chunk (there was no end marker to say the utterance is over).
+ *
+ * @param stream an open stream of the shared learner (`learner.openStream(id, { train })`).
+ * @param options batching and clock.
+ * @returns an operator from `FrameEvent` to `LearnerEvent`.
+ *
+ * ## Example
+ * ```ts
+ * const stream = learner.openStream('replay', { train: true });
+ * frames$.pipe(learnOnline(stream)).subscribe((e) => send(e));
+ * ```
+ */
+export function learnOnline(stream: LearnerStream, options: LearnOnlineOptions = {}): OperatorFunction<FrameEvent, LearnerEvent> {
+  const maxBatch = options.maxBatch ?? 20;
+  const now = options.now ?? (() => performance.now());
+  return (source) =>
+    new Observable<LearnerEvent>((subscriber) => {
+      let batch: FramePrediction[] = [];
+      let startMs: number | undefined;
+      const flush = (): void => {
+        if (batch.length === 0) return;
+        const frames = batch;
+        // A new array: the emitted one belongs to the subscriber from now on.
+        batch = [];
+        subscriber.next({ kind: 'predictions', stream: stream.id, frames });
+      };
+      const metrics = (chunk: ChunkResult | null): MetricsEvent => {
+        const seconds = (now() - (startMs ?? now())) / 1000;
+        const s = stream.stats;
+        return {
+          kind: 'metrics',
+          stream: stream.id,
+          frames: s.frames,
+          labelledFrames: s.labelledFrames,
+          chunkLoss: chunk?.loss ?? null,
+          loss: stream.loss,
+          accuracy: stream.accuracy,
+          framesPerSecond: seconds > 0 ? s.frames / seconds : 0,
+        };
+      };
+      const subscription = source.subscribe({
+        next: (event) => {
+          // A throw inside a subscriber's next is not forwarded by RxJS; pass bad input on as error().
+          try {
+            handle(event);
+          } catch (err) {
+            subscriber.error(err);
+          }
+        },
+        error: (err) => subscriber.error(err),
+        complete: () => {
+          flush();
+          subscriber.complete();
+        },
+      });
+      function handle(event: FrameEvent): void {
+        startMs ??= now();
+        if (event.kind === 'frame') {
+          const { prediction, chunk } = stream.push(event.features, event.label, event.t);
+          if (prediction !== null) batch.push(prediction);
+          if (chunk !== null) {
+            flush();
+            subscriber.next(metrics(chunk));
+          } else if (batch.length >= maxBatch) {
+            flush();
+          }
+        } else {
+          const { predictions, chunks, frames } = stream.end();
+          batch.push(...predictions);
+          flush();
+          for (const chunk of chunks) {
+            subscriber.next(metrics(chunk));
+          }
+          const end: StreamEndEvent = { kind: 'end', stream: stream.id, frames };
+          if (event.utterance !== undefined) end.utterance = event.utterance;
+          subscriber.next(end);
+        }
+      }
+      return () => {
+        subscription.unsubscribe();
+        batch = [];
+      };
+    });
+}

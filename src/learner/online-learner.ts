@@ -1,0 +1,240 @@
+import * as tf from '@tensorflow/tfjs';
+import { ConfigError, InputError } from '../errors.ts';
+import { allocFloats } from './kernels/alloc-floats.ts';
+import { initParams } from './init-params.ts';
+import { resolveLearnerConfig, type LearnerConfig, type ResolvedLearnerConfig } from './learner-config.ts';
+import { LearnerStream, type StreamOptions } from './learner-stream.ts';
+import { fromPytorchStateDict } from './from-pytorch-state-dict.ts';
+import { loadLearner } from './load-learner.ts';
+import { saveLearner } from './save-learner.ts';
+import { toPytorchStateDict, type PytorchStateDict } from './to-pytorch-state-dict.ts';
+import type { LstmShape } from './lstm-shape.ts';
+import { paramLayout, type ParamLayout } from './param-layout.ts';
+
+let learnerCount = 0;
+let warnedCpu = false;
+
+/** What one weight update did. */
+export interface UpdateResult {
+  /** Global L2 norm of the gradient before clipping. */
+  gradNorm: number;
+  /** Whether clipping scaled the gradient down. */
+  clipped: boolean;
+}
+
+/**
+ * One LSTM phone classifier shared by any number of streams: ONE flat `tf.variable` holds every
+ * parameter (PyTorch layout, see `paramLayout`), so one optimiser call updates them all, and a
+ * Float32Array mirror of it feeds the typed-array LSTM math. Streams ({@link openStream}) predict
+ * with the current weights and, when training, hand their chunk gradients to {@link applyGradient}.
+ * Call {@link dispose} when done: variables are not freed by `tf.tidy`.
+ *
+ * Select the backend first (`await selectBackend()`); the variable lives on the active one.
+ *
+ * ## Example
+ * ```ts
+ * await selectBackend();
+ * const learner = new OnlineLearner({ inputSize: 26, phones, hiddenSize: 128, k1: 20, k2: 20 });
+ * const stream = learner.openStream('corpus', { train: true });
+ * const { prediction } = stream.push(features, 'aa');
+ * learner.dispose();
+ * ```
+ */
+export class OnlineLearner {
+  readonly config: ResolvedLearnerConfig;
+  readonly shape: LstmShape;
+  readonly layout: ParamLayout;
+  /**
+   * The parameters as the math reads them: refreshed in place after every update (same array for
+   * the learner's life). Read-only for callers: write through {@link setParams}.
+   */
+  readonly params: Float32Array;
+  /** Weight updates applied so far (restored by `load`); streams tag their cached steps with it. */
+  version = 0;
+  private readonly variable: tf.Variable;
+  private readonly optimizer: tf.Optimizer;
+  private readonly streams = new Map<string, LearnerStream>();
+  private disposed = false;
+
+  /**
+   * @param config the learner's options (validated; ConfigError names a bad one).
+   * @param params initial parameters (`paramLayout(shape).total` floats); default `initParams(shape, seed)`.
+   */
+  constructor(config: LearnerConfig, params?: Float32Array) {
+    this.config = resolveLearnerConfig(config);
+    const c = this.config;
+    this.shape = { inputSize: c.inputSize, hiddenSize: c.hiddenSize, layers: c.layers, outputSize: c.phones.length };
+    this.layout = paramLayout(this.shape);
+    const initial = params ?? initParams(this.shape, c.seed);
+    checkLength(initial, this.layout.total);
+    this.params = allocFloats(this.layout.total);
+    this.params.set(initial);
+    if (tf.getBackend() === 'cpu' && !warnedCpu) {
+      // tfjs falls back to cpu silently when no backend was selected; its updates are ~20× slower.
+      warnedCpu = true;
+      process.emitWarning('OnlineLearner: running on the tfjs cpu backend (slow weight updates); call `await selectBackend()` first to use tfjs-node or wasm');
+    }
+    const name = `phonestream/learner${++learnerCount}/params`;
+    // Copies: the cpu backend keeps the array a tensor is made from, and these arrays change.
+    this.variable = tf.tidy(() => tf.variable(tf.tensor1d(this.params.slice()), c.trainable, name));
+    this.optimizer = c.optimizer === 'adam' ? tf.train.adam(c.lr) : tf.train.momentum(c.lr, c.momentum);
+  }
+
+  /** The tfjs backend the weights live on. */
+  get backend(): string {
+    return tf.getBackend();
+  }
+
+  /** Whether streams may train (false: frozen, inference only). */
+  get trainable(): boolean {
+    return this.config.trainable;
+  }
+
+  /** The tfjs variable holding the parameters (for saving; do not dispose it). */
+  get parameterVariable(): tf.Variable {
+    return this.variable;
+  }
+
+  /** The tfjs optimiser (for saving and restoring its state). */
+  get tfOptimizer(): tf.Optimizer {
+    return this.optimizer;
+  }
+
+  /**
+   * Opens a stream with its own recurrent state and history on this shared model.
+   *
+   * @param id unique among this learner's open streams.
+   * @param options `train`: learn from labelled frames (default: the learner's `trainable`);
+   *   `topK`: alternatives reported per prediction (default 3).
+   */
+  openStream(id: string, options: StreamOptions = {}): LearnerStream {
+    this.assertAlive();
+    if (this.streams.has(id)) throw new ConfigError(`stream "${id}" is already open`);
+    if (options.train === true && !this.config.trainable) {
+      throw new ConfigError(`stream "${id}": train is true but the learner is frozen (trainable: false)`);
+    }
+    const stream = new LearnerStream(this, id, options, () => this.streams.delete(id));
+    this.streams.set(id, stream);
+    return stream;
+  }
+
+  /**
+   * Applies one gradient: clips its global norm to `config.clip`, then one optimiser call on the
+   * flat variable, then refreshes {@link params}. `grad` may be scaled in place.
+   *
+   * @param grad the gradient of the chunk's mean loss, `layout.total` floats.
+   */
+  applyGradient(grad: Float32Array): UpdateResult {
+    this.assertAlive();
+    if (!this.config.trainable) throw new ConfigError('the learner is frozen (trainable: false)');
+    checkLength(grad, this.layout.total);
+    const gradNorm = Math.sqrt(sumOfSquares(grad));
+    if (!Number.isFinite(gradNorm)) throw new Error(`gradient is not finite (norm ${gradNorm}); weights left unchanged`);
+    const clip = this.config.clip;
+    const clipped = clip !== null && gradNorm > clip;
+    if (clipped) {
+      const scale = clip / gradNorm;
+      for (let i = 0; i < grad.length; i++) grad[i] *= scale;
+    }
+    tf.tidy(() => this.optimizer.applyGradients({ [this.variable.name]: tf.tensor1d(grad) }));
+    this.refreshMirror();
+    this.version++;
+    return { gradNorm, clipped };
+  }
+
+  /**
+   * Replaces every parameter (e.g. weights imported from PyTorch). The optimiser's state is kept.
+   *
+   * @param params `layout.total` floats in `paramLayout` order.
+   */
+  setParams(params: Float32Array): void {
+    this.assertAlive();
+    checkLength(params, this.layout.total);
+    tf.tidy(() => this.variable.assign(tf.tensor1d(params.slice())));
+    this.refreshMirror();
+    this.version++;
+  }
+
+  /**
+   * Saves weights, optimiser state and config atomically in tfjs's format (see `saveLearner`).
+   *
+   * @param dir the checkpoint directory.
+   */
+  save(dir: string): Promise<void> {
+    this.assertAlive();
+    return saveLearner(this, dir);
+  }
+
+  /**
+   * Restores a learner saved with {@link save} (see `loadLearner`).
+   *
+   * @param dir the checkpoint directory.
+   * @param overrides config fields to change, e.g. `{ trainable: false }`.
+   */
+  static load(dir: string, overrides: Partial<LearnerConfig> = {}): Promise<OnlineLearner> {
+    return loadLearner(dir, overrides);
+  }
+
+  /** The weights as a PyTorch `nn.LSTM` + `nn.Linear` (`out`) state dict, JSON-ready. */
+  exportPytorch(): PytorchStateDict {
+    return toPytorchStateDict(this.params, this.shape);
+  }
+
+  /**
+   * Replaces the weights with ones exported from PyTorch; their sizes must match this learner's.
+   *
+   * @param json the parsed state-dict JSON (`{name: tensor.tolist()}`).
+   * @param source its file name, for error messages.
+   */
+  importPytorch(json: unknown, source = 'PyTorch weights'): void {
+    const { shape, params } = fromPytorchStateDict(json, source);
+    const mine = this.shape;
+    for (const k of ['inputSize', 'hiddenSize', 'layers', 'outputSize'] as const) {
+      if (shape[k] !== mine[k]) throw new InputError(source, `${k} is ${shape[k]}, but the learner's is ${mine[k]}`);
+    }
+    this.setParams(params);
+  }
+
+  /** Frees the variable and the optimiser's slots, and closes every stream. */
+  dispose(): void {
+    if (this.disposed) return;
+    for (const s of [...this.streams.values()]) s.close();
+    this.variable.dispose();
+    this.optimizer.dispose();
+    // tfjs 4.22: MomentumOptimizer.dispose() overrides SGDOptimizer's and forgets its learning-rate
+    // scalar `c`, leaking one tensor per disposed optimiser.
+    if (this.optimizer instanceof tf.MomentumOptimizer) (this.optimizer as unknown as { c?: tf.Tensor }).c?.dispose();
+    this.disposed = true;
+  }
+
+  private refreshMirror(): void {
+    this.params.set(this.variable.dataSync() as Float32Array);
+  }
+
+  private assertAlive(): void {
+    if (this.disposed) throw new Error('OnlineLearner: used after dispose()');
+  }
+}
+
+/** Σ a[i]², with four accumulators so the loop is not one long dependency chain. */
+function sumOfSquares(a: Float32Array): number {
+  let s0 = 0;
+  let s1 = 0;
+  let s2 = 0;
+  let s3 = 0;
+  const n4 = a.length - (a.length % 4);
+  for (let i = 0; i < n4; i += 4) {
+    s0 += a[i] * a[i];
+    s1 += a[i + 1] * a[i + 1];
+    s2 += a[i + 2] * a[i + 2];
+    s3 += a[i + 3] * a[i + 3];
+  }
+  for (let i = n4; i < a.length; i++) s0 += a[i] * a[i];
+  return s0 + s1 + s2 + s3;
+}
+
+function checkLength(a: Float32Array, total: number): void {
+  if (!(a instanceof Float32Array) || a.length !== total) {
+    throw new ConfigError(`params: expected a Float32Array of ${total} floats, got ${a instanceof Float32Array ? a.length : typeof a}`);
+  }
+}
