@@ -1,0 +1,238 @@
+import { writeFile } from 'node:fs/promises';
+import { lastValueFrom, tap } from 'rxjs';
+import { loadCheckpoint } from '../../checkpoint/load-checkpoint.ts';
+import { saveCheckpoint } from '../../checkpoint/save-checkpoint.ts';
+import { splitByFile } from '../../corpus/split-by-file.ts';
+import type { CorpusProblem } from '../../corpus/corpus-entry.ts';
+import { DEFAULT_FEATURE_CONFIG, type FeatureConfig } from '../../features/feature-config.ts';
+import { featureDims } from '../../features/feature-dims.ts';
+import { loadFeatureStats } from '../../features/load-feature-stats.ts';
+import { InputError } from '../../errors.ts';
+import { RunningStats } from '../../features/running-stats.ts';
+import { OnlineLearner } from '../../learner/online-learner.ts';
+import { selectBackend, type BackendName } from '../../learner/select-backend.ts';
+import { replayCorpus, type ReplayEvent } from '../../../pipelines/replay-corpus.ts';
+import type { CliCommand } from '../cli-command.ts';
+import { discoverCorpusPhones } from '../discover-corpus-phones.ts';
+import { LEARNER_OPTION_SPECS, LEARNER_OPTIONS_HELP, learnerOptionsFrom } from '../learner-options.ts';
+import { listCorpora } from '../list-corpora.ts';
+import { choiceOption, numberOption, parseOptions } from '../parse-options.ts';
+import { createProgressReporter } from '../progress-reporter.ts';
+
+const HELP = `Usage: phonestream replay CORPUS... [options]
+
+Replays a labelled corpus as a stream: each 10 ms frame is predicted by the online LSTM, then
+learned from by TBPTT(k1, k2). Prints a progress bar (plain lines when not a terminal) and a
+summary; held-out files (split by file, fixed seed) are scored after each epoch.
+
+CORPUS is a directory: audio files (.wav, TIMIT .WAV/.sph) with label files of the same stem
+(.PHN, .lab, .TextGrid) beside them or in a sibling directory.
+
+Options:
+  --epochs N          passes over the training files (default 1)
+  --pace max|realtime max: as fast as it goes (default); realtime: 100 frames/s, as if live
+  --held-out F        fraction of files held out for evaluation, 0 for none (default 0.1)
+  --split-seed N      seed of the held-out split (default 1)
+  --dims 26|39        26: 12 MFCC + log energy + deltas (default); 39: + delta-deltas
+  --stats FILE        normalise with fixed statistics from 'phonestream stats' instead of the
+                      running mean and variance of the replay so far
+  --load DIR          continue from a checkpoint (its phone set and feature options)
+  --save DIR          write the checkpoint at the end (tfjs format + features.json)
+  --summary FILE      write the summary as JSON
+  --backend tensorflow|wasm|cpu  (default: the fastest available)
+  --quiet             no progress display
+${LEARNER_OPTIONS_HELP}
+
+Example:
+  phonestream replay ../shared/corpus --epochs 3 --k1 20 --k2 20 --delay 3 --save runs/lj --summary out.json`;
+
+export const command: CliCommand = {
+  name: 'replay',
+  summary: 'train and score the online learner on a replayed corpus',
+  help: HELP,
+  async run(argv) {
+    const { values, positionals } = parseOptions('replay', argv, {
+      ...LEARNER_OPTION_SPECS,
+      epochs: { type: 'string' },
+      pace: { type: 'string' },
+      'held-out': { type: 'string' },
+      'split-seed': { type: 'string' },
+      dims: { type: 'string' },
+      stats: { type: 'string' },
+      load: { type: 'string' },
+      save: { type: 'string' },
+      summary: { type: 'string' },
+      backend: { type: 'string' },
+      quiet: { type: 'boolean' },
+    });
+    const epochs = numberOption('epochs', values.epochs, { min: 1, max: 10000, integer: true }) ?? 1;
+    const pace = choiceOption('pace', values.pace, ['max', 'realtime'] as const) ?? 'max';
+    const heldOutFraction = numberOption('held-out', values['held-out'], { min: 0, max: 0.9 }) ?? 0.1;
+    const splitSeed = numberOption('split-seed', values['split-seed'], { integer: true }) ?? 1;
+    const dims = choiceOption('dims', values.dims, ['26', '39'] as const);
+    const backendName = choiceOption('backend', values.backend, ['tensorflow', 'wasm', 'cpu'] as const) as BackendName | undefined;
+    const learnerOptions = learnerOptionsFrom(values);
+
+    const problems: CorpusProblem[] = [];
+    const onProblem = (p: CorpusProblem) => {
+      problems.push(p);
+      process.stderr.write(`skipped ${p.file}: ${p.message}\n`);
+    };
+    const { backend } = await selectBackend(backendName);
+    const listed = await listCorpora(positionals, onProblem);
+
+    let learner: OnlineLearner;
+    let features: FeatureConfig;
+    let stats: RunningStats;
+    let entries = listed;
+    if (typeof values.load === 'string') {
+      const { lr, clip } = learnerOptions;
+      const checkpoint = await loadCheckpoint(values.load, { ...(lr !== undefined && { lr }), ...(clip !== undefined && { clip }) });
+      ({ learner, features, stats } = checkpoint);
+    } else {
+      features = { ...DEFAULT_FEATURE_CONFIG, deltaOrder: dims === '39' ? 2 : 1 };
+      const discovered = await discoverCorpusPhones(listed, onProblem);
+      entries = discovered.entries;
+      learner = new OnlineLearner({ ...learnerOptions, inputSize: featureDims(features), phones: discovered.phones });
+      stats = new RunningStats(featureDims(features));
+    }
+    if (typeof values.stats === 'string') {
+      const fixed = await loadFeatureStats(values.stats);
+      if (fixed.dims !== featureDims(features)) {
+        learner.dispose();
+        throw new InputError(values.stats, `expected statistics of ${featureDims(features)} dims (the model's features), got ${fixed.dims}`);
+      }
+      features = { ...features, normalization: { kind: 'fixed', stats: fixed } };
+      stats.restore(fixed.frames, fixed.mean, fixed.variance);
+    }
+    try {
+      const { train, heldOut } = splitByFile(entries, heldOutFraction, splitSeed);
+      if (train.length === 0) throw new Error('no training files left after the held-out split; lower --held-out');
+      const progress = values.quiet ? undefined : createProgressReporter();
+      const summary = new ReplaySummary(epochs, train.length, backend, learner);
+      const startedAt = performance.now();
+      await lastValueFrom(
+        replayCorpus({ train, heldOut, learner, features, epochs, pace, runningStats: stats, onProblem }).pipe(
+          tap((ev) => {
+            summary.observe(ev, performance.now() - startedAt);
+            progress?.update(summary.snapshot());
+          }),
+        ),
+        { defaultValue: undefined },
+      );
+      progress?.stop();
+      const result = { ...summary.toJSON(), heldOutFiles: heldOut.length, trainFiles: train.length, skippedFiles: problems.length };
+      process.stdout.write(formatSummary(result));
+      if (typeof values.summary === 'string') await writeFile(values.summary, JSON.stringify(result, null, 2) + '\n');
+      if (typeof values.save === 'string') {
+        await saveCheckpoint(values.save, learner, features, stats);
+        process.stdout.write(`saved checkpoint to ${values.save}\n`);
+      }
+      return 0;
+    } finally {
+      learner.dispose();
+    }
+  },
+};
+
+/** Accumulates the replay's events into what the progress display and the summary report. */
+class ReplaySummary {
+  private frames = 0;
+  private utterances = 0;
+  private epoch = 1;
+  private labelled = 0;
+  private accuracy: number | null = null;
+  private loss: number | null = null;
+  private elapsedMs = 0;
+  private readonly epochResults: { epoch: number; prequentialAccuracy: number | null; heldOutAccuracy: number | null; heldOutFrames: number }[] = [];
+  private epochStart = { labelled: 0, correct: 0 };
+  private heldOutTop: [string, string, number][] = [];
+
+  constructor(
+    private readonly epochs: number,
+    private readonly trainFiles: number,
+    private readonly backend: string,
+    private readonly learner: OnlineLearner,
+  ) {}
+
+  observe(ev: ReplayEvent, elapsedMs: number): void {
+    this.elapsedMs = elapsedMs;
+    if (ev.kind === 'metrics') {
+      this.frames = ev.frames;
+      this.labelled = ev.labelledFrames;
+      this.accuracy = ev.accuracy;
+      this.loss = ev.loss;
+    } else if (ev.kind === 'end') {
+      this.utterances += 1;
+    } else if (ev.kind === 'epoch') {
+      const correct = (this.accuracy ?? 0) * this.labelled;
+      const n = this.labelled - this.epochStart.labelled;
+      this.epochResults.push({
+        epoch: ev.epoch,
+        prequentialAccuracy: n > 0 ? (correct - this.epochStart.correct) / n : null,
+        heldOutAccuracy: ev.heldOut?.accuracy() ?? null,
+        heldOutFrames: ev.heldOut?.frames ?? 0,
+      });
+      this.heldOutTop = ev.heldOut?.topConfusions(10) ?? [];
+      this.epochStart = { labelled: this.labelled, correct };
+      this.epoch = Math.min(ev.epoch + 1, this.epochs);
+    }
+  }
+
+  snapshot() {
+    const fps = this.elapsedMs > 0 ? (1000 * this.frames) / this.elapsedMs : 0;
+    return {
+      epoch: this.epoch,
+      epochs: this.epochs,
+      frames: this.frames,
+      utterances: this.utterances,
+      totalUtterances: this.trainFiles * this.epochs,
+      realTimeFactor: fps / 100,
+      accuracy: this.accuracy,
+      loss: this.loss,
+    };
+  }
+
+  toJSON() {
+    const fps = this.elapsedMs > 0 ? (1000 * this.frames) / this.elapsedMs : 0;
+    const last = this.epochResults.at(-1);
+    return {
+      frames: this.frames,
+      utterances: this.utterances,
+      prequentialAccuracy: this.accuracy,
+      heldOutAccuracy: last?.heldOutAccuracy ?? null,
+      loss: this.loss,
+      framesPerSecond: fps,
+      realTimeFactor: fps / 100,
+      seconds: this.elapsedMs / 1000,
+      backend: this.backend,
+      epochs: this.epochResults,
+      heldOutTopConfusions: this.heldOutTop,
+      config: { ...this.learner.config, k1: finiteOrNull(this.learner.config.k1), k2: finiteOrNull(this.learner.config.k2) },
+    };
+  }
+}
+
+const finiteOrNull = (x: number) => (Number.isFinite(x) ? x : null);
+const pct = (x: number | null) => (x === null ? 'n/a' : `${(100 * x).toFixed(1)}%`);
+
+function formatSummary(s: ReturnType<ReplaySummary['toJSON']> & { heldOutFiles: number; trainFiles: number; skippedFiles: number }): string {
+  const c = s.config;
+  const lines = [
+    `replay: ${s.utterances} utterances, ${s.frames} frames in ${s.seconds.toFixed(1)} s ` +
+      `(${Math.round(s.framesPerSecond)} frames/s, ${s.realTimeFactor.toFixed(1)}x real time) on ${s.backend}`,
+    `model: LSTM ${c.layers}x${c.hiddenSize}, ${c.phones.length} phones, ${c.preset} k1=${c.k1 ?? 'utterance'} k2=${c.k2 ?? 'utterance'} ` +
+      `delay=${c.delay}, ${c.optimizer} lr=${c.lr}`,
+    ...s.epochs.map(
+      (e) =>
+        `epoch ${e.epoch}: prequential accuracy ${pct(e.prequentialAccuracy)}, held-out accuracy ${pct(e.heldOutAccuracy)} ` +
+        `(${e.heldOutFrames} frames, ${s.heldOutFiles} files)`,
+    ),
+    `overall prequential accuracy ${pct(s.prequentialAccuracy)}, mean training loss ${s.loss === null ? 'n/a' : s.loss.toFixed(3)}`,
+  ];
+  if (s.heldOutTopConfusions.length > 0) {
+    lines.push(`most confused (held out): ${s.heldOutTopConfusions.slice(0, 5).map(([t, p, n]) => `${t}→${p} ${n}`).join(', ')}`);
+  }
+  if (s.skippedFiles > 0) lines.push(`${s.skippedFiles} file(s) skipped (see above)`);
+  return lines.join('\n') + '\n';
+}

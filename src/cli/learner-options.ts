@@ -1,0 +1,60 @@
+import type { LearnerConfig } from '../learner/learner-config.ts';
+import { choiceOption, numberOption } from './parse-options.ts';
+
+/** The learner options shared by `replay` and `serve` (parseArgs specs). */
+export const LEARNER_OPTION_SPECS = {
+  preset: { type: 'string' },
+  k1: { type: 'string' },
+  k2: { type: 'string' },
+  hidden: { type: 'string' },
+  layers: { type: 'string' },
+  delay: { type: 'string' },
+  optimizer: { type: 'string' },
+  lr: { type: 'string' },
+  momentum: { type: 'string' },
+  clip: { type: 'string' },
+  seed: { type: 'string' },
+  'reuse-activations': { type: 'boolean' },
+} as const;
+
+/** Help lines for {@link LEARNER_OPTION_SPECS}, with their defaults. */
+export const LEARNER_OPTIONS_HELP = `Learner options (ignored with --load, except --lr, --clip):
+  --preset tbptt|framewise|utterance
+                      tbptt: TBPTT(k1, k2) (default); framewise: an update after every frame
+                      (k1 = 1, k2 as given); utterance: one update per utterance (full BPTT)
+  --k1 N              frames between weight updates (default 20)
+  --k2 N              steps the gradient flows back (default 20; may be <, = or > k1)
+  --hidden N          LSTM units per layer (default 128)
+  --layers 1|2        stacked LSTM layers (default 1)
+  --delay N           target delay in frames: output t is trained on label t-N (default 0)
+  --optimizer adam|sgd (default adam; sgd uses momentum 0.9)
+  --lr X              learning rate (default 0.001 for adam, 0.01 for sgd)
+  --momentum X        sgd momentum (default 0.9)
+  --clip X            gradient global-norm clipping, 0 to turn off (default 1)
+  --seed N            weight initialisation seed (default 1)
+  --reuse-activations for k2 > k1, reuse the online activations instead of recomputing the
+                      window (faster, approximate: the weights changed since)`;
+
+type Values = Record<string, string | boolean | (string | boolean)[] | undefined>;
+
+/** The learner options a user gave (absent ones left out, so the learner's defaults apply). */
+export function learnerOptionsFrom(values: Values): Partial<LearnerConfig> {
+  const out: Partial<LearnerConfig> = {};
+  const set = <K extends keyof LearnerConfig>(key: K, v: LearnerConfig[K] | undefined) => {
+    if (v !== undefined) out[key] = v;
+  };
+  set('preset', choiceOption('preset', values.preset, ['tbptt', 'framewise', 'utterance'] as const));
+  set('k1', numberOption('k1', values.k1, { min: 1, integer: true }));
+  set('k2', numberOption('k2', values.k2, { min: 1, integer: true }));
+  set('hiddenSize', numberOption('hidden', values.hidden, { min: 1, max: 4096, integer: true }));
+  set('layers', numberOption('layers', values.layers, { min: 1, max: 2, integer: true }));
+  set('delay', numberOption('delay', values.delay, { min: 0, max: 100, integer: true }));
+  set('optimizer', choiceOption('optimizer', values.optimizer, ['adam', 'sgd'] as const));
+  set('lr', numberOption('lr', values.lr, { min: 0, max: 10 }));
+  set('momentum', numberOption('momentum', values.momentum, { min: 0, max: 1 }));
+  const clip = numberOption('clip', values.clip, { min: 0 });
+  if (clip !== undefined) out.clip = clip === 0 ? null : clip;
+  set('seed', numberOption('seed', values.seed, { integer: true }));
+  if (values['reuse-activations'] === true) out.reuseActivations = true;
+  return out;
+}

@@ -1,0 +1,45 @@
+import { parseArgs } from 'node:util';
+import { ConfigError } from '../errors.ts';
+
+type OptionSpec = { type: 'string' | 'boolean'; multiple?: boolean; short?: string };
+
+/**
+ * node:util parseArgs with errors a user can act on: an unknown option or a missing value is a
+ * ConfigError naming the option and the command, instead of Node's generic TypeError.
+ */
+export function parseOptions<T extends Record<string, OptionSpec>>(command: string, argv: string[], options: T) {
+  try {
+    return parseArgs({ args: argv, options, allowPositionals: true, strict: true });
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    throw new ConfigError(`${command}: ${message.replace(/\. To specify a positional.*$/s, '')} (see phonestream ${command} --help)`);
+  }
+}
+
+/** A numeric option: `undefined` when absent, else a finite number in [min, max], or a ConfigError naming it. */
+export function numberOption(
+  name: string,
+  value: string | boolean | (string | boolean)[] | undefined,
+  { min = -Infinity, max = Infinity, integer = false } = {},
+): number | undefined {
+  if (value === undefined) return undefined;
+  const n = typeof value === 'string' ? Number(value) : NaN;
+  if (!Number.isFinite(n) || n < min || n > max || (integer && !Number.isInteger(n))) {
+    const kind = integer ? 'an integer' : 'a number';
+    throw new ConfigError(`--${name} must be ${kind} from ${min} to ${max}, got ${JSON.stringify(value)}`);
+  }
+  return n;
+}
+
+/** A string option restricted to a set of choices. */
+export function choiceOption<C extends string>(
+  name: string,
+  value: string | boolean | (string | boolean)[] | undefined,
+  choices: readonly C[],
+): C | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string' || !(choices as readonly string[]).includes(value)) {
+    throw new ConfigError(`--${name} must be one of ${choices.join(', ')}, got ${JSON.stringify(value)}`);
+  }
+  return value as C;
+}

@@ -1,0 +1,69 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { lastValueFrom, toArray } from 'rxjs';
+import { evaluateCorpus } from '../../pipelines/evaluate-corpus.ts';
+import { replayCorpus, type EpochEvent } from '../../pipelines/replay-corpus.ts';
+import {
+  DEFAULT_FEATURE_CONFIG,
+  OnlineLearner,
+  discoverPhoneSet,
+  featureDims,
+  listCorpus,
+  readLabelFile,
+  selectBackend,
+  type LearnerEvent,
+} from '../../src/index.ts';
+
+describe('replayCorpus pipeline', () => {
+  it('should train over epochs, end each utterance, and score held-out files with the end-of-epoch statistics', async () => {
+    await selectBackend('cpu');
+    const { entries } = await listCorpus('fixtures/corpus');
+    const phones = discoverPhoneSet(await Promise.all(entries.map((e) => readLabelFile(e.labelPath))));
+    const features = { ...DEFAULT_FEATURE_CONFIG };
+    const learner = new OnlineLearner({ inputSize: featureDims(features), phones, hiddenSize: 32, lr: 0.01, seed: 3 });
+    try {
+      // Held-out = the training files themselves, so the scores are comparable across epochs.
+      const events = await lastValueFrom(
+        replayCorpus({ train: entries, heldOut: entries, learner, features, epochs: 4 }).pipe(toArray()),
+      );
+      const ends = events.filter((e): e is LearnerEvent & { kind: 'end' } => e.kind === 'end' && e.stream === 'replay');
+      assert.equal(ends.length, 4 * entries.length);
+      assert.deepEqual(ends.slice(0, entries.length).map((e) => e.utterance), entries.map((e) => e.id));
+      const epochs = events.filter((e): e is EpochEvent => e.kind === 'epoch');
+      assert.deepEqual(epochs.map((e) => e.epoch), [1, 2, 3, 4]);
+      const framesPerEpoch = ends.slice(0, entries.length).reduce((n, e) => n + e.frames, 0);
+      for (const e of epochs) assert.equal(e.heldOut?.frames, framesPerEpoch);
+      const metrics = events.filter((e) => e.kind === 'metrics' && e.stream === 'replay');
+      const last = metrics.at(-1) as LearnerEvent & { kind: 'metrics' };
+      assert.equal(last.frames, 4 * framesPerEpoch);
+      const chance = 1 / phones.length;
+      const finalHeldOut = epochs[3].heldOut!.accuracy()!;
+      assert.ok(finalHeldOut > 4 * chance, `held-out accuracy ${finalHeldOut} should be well above chance ${chance}`);
+    } finally {
+      learner.dispose();
+    }
+  });
+
+  it('should score held-out files with the statistics as they stand at the end of the epoch', async () => {
+    await selectBackend('cpu');
+    const { entries } = await listCorpus('fixtures/corpus');
+    const phones = discoverPhoneSet(await Promise.all(entries.map((e) => readLabelFile(e.labelPath))));
+    const features = { ...DEFAULT_FEATURE_CONFIG };
+    const learner = new OnlineLearner({ inputSize: featureDims(features), phones, hiddenSize: 16, seed: 5 });
+    try {
+      const [epoch] = (await lastValueFrom(
+        replayCorpus({ train: entries.slice(0, 4), heldOut: entries.slice(4), learner, features, epochs: 1 }).pipe(toArray()),
+      )).filter((e): e is EpochEvent => e.kind === 'epoch');
+      // The weights have not changed since that evaluation, so a separate one with the final
+      // statistics must agree frame for frame.
+      const again = await lastValueFrom(
+        evaluateCorpus({ entries: entries.slice(4), learner, features: { ...features, normalization: { kind: 'fixed', stats: epoch.stats.toJSON() } } }),
+      );
+      assert.ok(again.frames > 0);
+      assert.equal(epoch.heldOut!.frames, again.frames);
+      assert.deepEqual(epoch.heldOut!.topConfusions(10000), again.topConfusions(10000));
+    } finally {
+      learner.dispose();
+    }
+  });
+});
