@@ -1,0 +1,154 @@
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { filter } from 'rxjs';
+import { loadCheckpoint } from '../../checkpoint/load-checkpoint.ts';
+import type { CorpusProblem } from '../../corpus/corpus-entry.ts';
+import { DEFAULT_FEATURE_CONFIG, type FeatureConfig } from '../../features/feature-config.ts';
+import { featureDims } from '../../features/feature-dims.ts';
+import { RunningStats } from '../../features/running-stats.ts';
+import { PHONE_SETS } from '../../labels/phone-sets.ts';
+import type { LearnerEvent } from '../../learner/learner-event.ts';
+import { OnlineLearner } from '../../learner/online-learner.ts';
+import { selectBackend, type BackendName } from '../../learner/select-backend.ts';
+import { buildPageAssets } from '../../server/page-assets.ts';
+import { startLiveMicrophone } from '../../../pipelines/live-microphone.ts';
+import { replayCorpus } from '../../../pipelines/replay-corpus.ts';
+import type { CliCommand } from '../cli-command.ts';
+import { discoverCorpusPhones } from '../discover-corpus-phones.ts';
+import { LEARNER_OPTION_SPECS, LEARNER_OPTIONS_HELP, learnerOptionsFrom } from '../learner-options.ts';
+import { listCorpora } from '../list-corpora.ts';
+import { choiceOption, numberOption, parseOptions } from '../parse-options.ts';
+
+/**
+ * Frames' worth of weight the training statistics get as the starting point of the live streams'
+ * running normalisation: enough that a new microphone needs no warm-up, little enough (5 s of
+ * speech) that the statistics soon follow that microphone rather than the training corpus. The
+ * replay keeps its own statistics, so live audio never shifts the training stream's.
+ */
+const LIVE_PRIOR_FRAMES = 500;
+
+function livePrior(stats: RunningStats): RunningStats {
+  const prior = new RunningStats(stats.dims);
+  if (stats.count > 0) {
+    const { mean, variance } = stats.toJSON();
+    prior.restore(Math.min(stats.count, LIVE_PRIOR_FRAMES), mean, variance);
+  }
+  return prior;
+}
+
+/** The pretrained checkpoint shipped with the package, loaded when no --load is given. */
+export const BUNDLED_CHECKPOINT = resolve(dirname(fileURLToPath(import.meta.url)), '../../../fixtures/checkpoint');
+
+const HELP = `Usage: phonestream serve [options]
+
+Serves the live microphone page at http://HOST:PORT/ and the prediction WebSocket at
+ws://HOST:PORT/ws (protocol: docs/protocol.md). Browsers and scripts stream audio in and get
+phone labels back; consumers that send nothing receive every stream. Optionally replays a
+corpus in real time while serving, training the shared model on it (stream "replay").
+
+Options:
+  --port N            TCP port (default 8080; 0 picks a free one)
+  --host HOST         interface (default 127.0.0.1)
+  --load DIR          checkpoint to serve (default: the bundled fixtures/checkpoint, if present)
+  --fresh             start from a new, untrained model instead of the bundled checkpoint
+  --replay CORPUS     replay this corpus while serving (repeatable)
+  --pace realtime|max replay pace (default realtime: 100 frames/s)
+  --epochs N          replay passes (default: loop until stopped)
+  --frozen            do not train at all (the replay and labelled producers only predict)
+  --token TOKEN       producers and control messages must present it (default: env PHONESTREAM_TOKEN)
+  --allow-origin URL  another browser origin allowed to connect (repeatable)
+  --backend tensorflow|wasm|cpu  (default: the fastest available)
+${LEARNER_OPTIONS_HELP}
+
+Example:
+  phonestream serve --replay fixtures/corpus     # what npm start runs`;
+
+export const command: CliCommand = {
+  name: 'serve',
+  summary: 'serve the live microphone page and the prediction WebSocket',
+  help: HELP,
+  async run(argv) {
+    const { values } = parseOptions('serve', argv, {
+      ...LEARNER_OPTION_SPECS,
+      port: { type: 'string' },
+      host: { type: 'string' },
+      load: { type: 'string' },
+      fresh: { type: 'boolean' },
+      replay: { type: 'string', multiple: true },
+      pace: { type: 'string' },
+      epochs: { type: 'string' },
+      frozen: { type: 'boolean' },
+      token: { type: 'string' },
+      'allow-origin': { type: 'string', multiple: true },
+      backend: { type: 'string' },
+    });
+    const port = numberOption('port', values.port, { min: 0, max: 65535, integer: true }) ?? 8080;
+    const host = typeof values.host === 'string' ? values.host : '127.0.0.1';
+    const pace = choiceOption('pace', values.pace, ['max', 'realtime'] as const) ?? 'realtime';
+    const epochs = numberOption('epochs', values.epochs, { min: 1, integer: true }) ?? Infinity;
+    const backendName = choiceOption('backend', values.backend, ['tensorflow', 'wasm', 'cpu'] as const) as BackendName | undefined;
+    const frozen = values.frozen === true;
+    const replayRoots = (values.replay ?? []) as string[];
+    const log = (line: string) => process.stderr.write(`${line}\n`);
+    const onProblem = (p: CorpusProblem) => log(`skipped ${p.file}: ${p.message}`);
+
+    const { backend } = await selectBackend(backendName);
+    const entries = replayRoots.length > 0 ? await listCorpora(replayRoots, onProblem) : [];
+    const loadDir = typeof values.load === 'string' ? values.load : !values.fresh && existsSync(join(BUNDLED_CHECKPOINT, 'model.json')) ? BUNDLED_CHECKPOINT : undefined;
+
+    let learner: OnlineLearner;
+    let features: FeatureConfig;
+    let stats: RunningStats;
+    if (loadDir !== undefined) {
+      const { lr, clip } = learnerOptionsFrom(values);
+      ({ learner, features, stats } = await loadCheckpoint(loadDir, {
+        trainable: !frozen,
+        ...(lr !== undefined && { lr }),
+        ...(clip !== undefined && { clip }),
+      }));
+      log(`loaded ${loadDir} (${learner.config.phones.length} phones, LSTM ${learner.config.layers}x${learner.config.hiddenSize})`);
+    } else {
+      features = { ...DEFAULT_FEATURE_CONFIG };
+      const phones = entries.length > 0 ? (await discoverCorpusPhones(entries, onProblem)).phones : [...PHONE_SETS.arpabet];
+      learner = new OnlineLearner({ ...learnerOptionsFrom(values), inputSize: featureDims(features), phones, trainable: !frozen });
+      stats = new RunningStats(featureDims(features));
+      log(`new untrained model (${phones.length} phones)`);
+    }
+
+    const server = await startLiveMicrophone({
+      port,
+      host,
+      token: typeof values.token === 'string' ? values.token : undefined,
+      allowOrigins: (values['allow-origin'] ?? []) as string[],
+      assets: await buildPageAssets(),
+      learner,
+      featureConfig: features,
+      runningStats: livePrior(stats),
+      hello: () => ({ streams: entries.length > 0 ? ['replay'] : [] }),
+    });
+    log(`phonestream serving on ${backend}: open ${server.url} (WebSocket ${server.wsUrl})`);
+
+    const replay =
+      entries.length === 0
+        ? undefined
+        : replayCorpus({ train: entries, learner, features, epochs, pace, runningStats: stats, onProblem })
+            .pipe(filter((ev): ev is LearnerEvent => ev.kind !== 'epoch'))
+            .subscribe({
+              next: (ev) => server.publish(ev),
+              error: (err: Error) => log(`replay stopped: ${err.message}`),
+            });
+    if (replay) log(`replaying ${entries.length} utterances (${pace}, ${Number.isFinite(epochs) ? `${epochs} epochs` : 'looping'})`);
+
+    await new Promise<void>((done) => {
+      const stop = () => done();
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+    });
+    log('stopping');
+    replay?.unsubscribe();
+    await server.close();
+    learner.dispose();
+    return 0;
+  },
+};

@@ -1,0 +1,422 @@
+import { readFileSync } from 'node:fs';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { timingSafeEqual } from 'node:crypto';
+import { Observable, Subject } from 'rxjs';
+import { WebSocket, WebSocketServer, type RawData } from 'ws';
+import { ConfigError, InputError } from '../errors.ts';
+import type { PhoneSegment } from '../labels/phone-segment.ts';
+import type { LearnerEvent } from '../learner/learner-event.ts';
+import { assertPcmBytes } from './assert-pcm-bytes.ts';
+import { ClientOutbox } from './client-outbox.ts';
+import { isAllowedOrigin, isLoopbackHost } from './is-allowed-origin.ts';
+import {
+  PROTOCOL_VERSION,
+  decodeClientMessage,
+  encodeServerMessage,
+  type HelloMessage,
+  type PcmEncoding,
+  type ServerMessage,
+  type StartMessage,
+} from './messages.ts';
+
+/** A static file served over HTTP GET. */
+export interface PageAsset {
+  contentType: string;
+  body: Uint8Array;
+}
+
+/** One producer's audio, as announced by its `start`. */
+export interface ProducerStream {
+  /** 's1', 's2', … in order of `start` over the server's life. */
+  id: string;
+  /** Hz of the PCM in `pcm$`. */
+  sampleRate: number;
+  encoding: PcmEncoding;
+  /** Phone segments (seconds from the stream's start), when the producer sent them. */
+  labels?: PhoneSegment[];
+  /** The producer asked to train the shared model on its labelled audio. */
+  learn: boolean;
+  /** Raw little-endian PCM bytes as received (whole samples, finite); completes on stop or disconnect. */
+  pcm$: Observable<Uint8Array>;
+}
+
+export interface PredictionServerOptions {
+  /** TCP port; 0 picks a free one. Default 8080. */
+  port?: number;
+  /** Interface to listen on. Default '127.0.0.1'. */
+  host?: string;
+  /** URL path of the WebSocket. Default '/ws'. */
+  path?: string;
+  /** Largest incoming message in bytes; a larger one closes that connection (code 1009). Default 1 MiB. */
+  maxPayload?: number;
+  /** Per-client send queue length in messages; beyond it the oldest are dropped. Default 256. */
+  queueLimit?: number;
+  /** Heartbeat period in ms: a client that has not answered the previous ping is closed. Default 15000. */
+  heartbeatMs?: number;
+  /** Producers and control messages must present it. Default: env PHONESTREAM_TOKEN, else none. */
+  token?: string;
+  /** Browser origins allowed besides the page's own, e.g. 'http://localhost:5173'. Default []. */
+  allowOrigins?: string[];
+  /** Files served over HTTP GET by URL path; '/' serves '/index.html'. Default: none (404). */
+  assets?: Map<string, PageAsset>;
+  /** Fields merged into each `hello`: phones, model, backend, features, streams. Called per connection. */
+  hello?: () => object;
+}
+
+export interface PredictionServer {
+  /** The page, e.g. 'http://127.0.0.1:8080/'. */
+  url: string;
+  /** The socket, e.g. 'ws://127.0.0.1:8080/ws'. */
+  wsUrl: string;
+  port: number;
+  /** One value per accepted `start`; subscribe before clients connect (it is hot). Completes on close. */
+  producers$: Observable<ProducerStream>;
+  /**
+   * Routes one message to every consumer and to the producer owning its stream. Never blocks:
+   * each client has a bounded queue. Messages without a stream go to every client.
+   */
+  publish(msg: LearnerEvent | ServerMessage): void;
+  /** Ends every stream, disconnects every client, stops listening. */
+  close(): Promise<void>;
+}
+
+const SERVER_NAME = `phonestream/${readPackageVersion()}`;
+
+/** Per-connection state. */
+interface Client {
+  ws: WebSocket;
+  outbox: ClientOutbox;
+  /** Answered the last heartbeat ping. */
+  alive: boolean;
+  /** Presented the right token (on the URL or in a `start`), or none is needed. */
+  authorized: boolean;
+  /** Sent at least one accepted `start`: from then on it only receives its own streams. */
+  producer: boolean;
+  /** Streams this client started whose `end` has not been published yet. */
+  owned: Set<string>;
+  active?: { id: string; encoding: PcmEncoding; pcm: Subject<Uint8Array> };
+}
+
+/**
+ * Starts the HTTP + WebSocket server: the page's assets over GET, protocol v1 (docs/protocol.md)
+ * on `path`. Producers' audio comes out of `producers$`; whatever the pipeline `publish`es goes
+ * back out, routed by stream. A bad message is answered with an `error` and dropped; the
+ * connection and the server go on.
+ *
+ * @param options - see {@link PredictionServerOptions}; defaults by one spread.
+ * @returns the listening server.
+ * @throws ConfigError at once for impossible options; rejects with ConfigError if the port is taken.
+ *
+ * ## Example
+ * ```ts
+ * const server = await startPredictionServer({ port: 0, hello: () => ({ phones: ['aa', 'b'] }) });
+ * server.producers$.subscribe((p) => p.pcm$.subscribe((bytes) => console.log(p.id, bytes.length)));
+ * console.log(server.wsUrl); // ws://127.0.0.1:PORT/ws
+ * await server.close();
+ * ```
+ */
+export async function startPredictionServer(options: PredictionServerOptions = {}): Promise<PredictionServer> {
+  const opts = {
+    port: 8080,
+    host: '127.0.0.1',
+    path: '/ws',
+    maxPayload: 1024 * 1024,
+    queueLimit: 256,
+    heartbeatMs: 15000,
+    token: process.env.PHONESTREAM_TOKEN || undefined,
+    allowOrigins: [] as string[],
+    assets: undefined as Map<string, PageAsset> | undefined,
+    hello: (() => ({})) as () => object,
+    ...withoutUndefined(options),
+  };
+  assertServerOptions(opts);
+  const allowOrigins = opts.allowOrigins.map((o) => new URL(o).origin);
+  const loopbackOnly = isLoopbackHost(opts.host);
+
+  const clients = new Set<Client>();
+  const producers = new Subject<ProducerStream>();
+  let streamCount = 0;
+
+  const http = createServer((req, res) => serveAsset(opts.assets, req, res));
+  const wss = new WebSocketServer({ noServer: true, maxPayload: opts.maxPayload, clientTracking: false });
+  wss.on('error', () => {}); // only surfaces through handleUpgrade, which we drive; 'close' per socket follows
+  http.on('clientError', (_err, socket) => socket.destroy());
+
+  http.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    socket.on('error', () => socket.destroy());
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    if (url.pathname !== opts.path) return refuseUpgrade(socket, 404, `no WebSocket at ${url.pathname}`);
+    if (!isAllowedOrigin(req.headers.origin, req.headers.host, allowOrigins, loopbackOnly)) {
+      return refuseUpgrade(socket, 403, `origin ${req.headers.origin} is not allowed`);
+    }
+    const urlToken = url.searchParams.get('token');
+    if (urlToken !== null && opts.token !== undefined && !sameSecret(urlToken, opts.token)) {
+      return refuseUpgrade(socket, 401, 'wrong token');
+    }
+    const authorized = opts.token === undefined || urlToken !== null;
+    wss.handleUpgrade(req, socket, head, (ws) => onConnection(ws, authorized));
+  });
+
+  function onConnection(ws: WebSocket, authorized: boolean): void {
+    const client: Client = {
+      ws,
+      outbox: new ClientOutbox(ws, opts.queueLimit),
+      alive: true,
+      authorized,
+      producer: false,
+      owned: new Set(),
+    };
+    clients.add(client);
+    ws.on('error', () => {}); // e.g. ECONNRESET or a protocol violation: 'close' follows and cleans up
+    ws.on('pong', () => {
+      client.alive = true;
+    });
+    ws.on('close', () => {
+      clients.delete(client);
+      endActiveStream(client);
+      client.outbox.clear();
+    });
+    ws.on('message', (data: RawData, isBinary: boolean) => {
+      try {
+        if (isBinary) onPcm(client, toBytes(data));
+        else onText(client, toBytes(data).toString());
+      } catch (err) {
+        const message = err instanceof InputError ? err.message : `internal error: ${(err as Error).message}`;
+        sendTo(client, { type: 'error', message });
+      }
+    });
+    let extra: object = {};
+    let failure: string | undefined;
+    try {
+      extra = opts.hello();
+    } catch (err) {
+      failure = `internal error: hello: ${(err as Error).message}`; // a greeting without extras beats a crash
+    }
+    sendTo(client, { ...extra, type: 'hello', protocol: PROTOCOL_VERSION, server: SERVER_NAME } as HelloMessage);
+    if (failure !== undefined) sendTo(client, { type: 'error', message: failure });
+  }
+
+  function onText(client: Client, text: string): void {
+    const msg = decodeClientMessage(text);
+    switch (msg.type) {
+      case 'ping':
+        return sendTo(client, { type: 'pong' });
+      case 'start':
+        return startStream(client, msg);
+      case 'stop':
+        if (!client.active) throw new InputError('stop', 'no stream is running on this connection; send start first');
+        return endActiveStream(client);
+    }
+  }
+
+  function startStream(client: Client, msg: StartMessage): void {
+    if (!client.authorized) {
+      if (msg.token === undefined) {
+        throw new InputError('start', 'this server needs a token: add ?token=… to the socket URL or "token" to start');
+      }
+      if (!sameSecret(msg.token, opts.token!)) throw new InputError('start', 'wrong token');
+      client.authorized = true;
+    }
+    endActiveStream(client); // a second start ends the previous stream first (protocol.md)
+    const id = `s${++streamCount}`;
+    const pcm = new Subject<Uint8Array>();
+    client.active = { id, encoding: msg.encoding, pcm };
+    client.producer = true;
+    client.owned.add(id);
+    sendTo(client, { type: 'started', stream: id });
+    const stream: ProducerStream = {
+      id,
+      sampleRate: msg.sampleRate,
+      encoding: msg.encoding,
+      learn: msg.learn,
+      pcm$: pcm.asObservable(),
+    };
+    if (msg.labels !== undefined) stream.labels = msg.labels;
+    producers.next(stream);
+  }
+
+  function onPcm(client: Client, bytes: Buffer): void {
+    const active = client.active;
+    if (!active) throw new InputError('binary', 'audio received with no stream running; send {"type":"start",…} first');
+    assertPcmBytes(bytes, active.encoding);
+    // A copy: ws may hand us a view into a buffer it reuses.
+    active.pcm.next(new Uint8Array(bytes));
+  }
+
+  function endActiveStream(client: Client): void {
+    const active = client.active;
+    if (!active) return;
+    client.active = undefined;
+    active.pcm.complete();
+  }
+
+  function sendTo(client: Client, msg: ServerMessage): void {
+    client.outbox.push(Buffer.from(encodeServerMessage(msg)));
+  }
+
+  function publish(msg: LearnerEvent | ServerMessage): void {
+    const stream = 'stream' in msg ? msg.stream : undefined;
+    const bytes = Buffer.from(encodeServerMessage(msg)); // encoded once, shared by every client
+    for (const client of clients) {
+      if (stream === undefined || !client.producer || client.owned.has(stream)) client.outbox.push(bytes);
+    }
+    // After its `end` nothing more comes for a stream: stop tracking it.
+    const isFinalEnd = 'kind' in msg ? msg.kind === 'end' && msg.utterance === undefined : msg.type === 'end';
+    if (isFinalEnd && stream !== undefined) for (const client of clients) client.owned.delete(stream);
+  }
+
+  const heartbeat = setInterval(() => {
+    for (const client of clients) {
+      if (!client.alive) {
+        client.ws.terminate();
+        continue;
+      }
+      client.alive = false;
+      if (client.ws.readyState === WebSocket.OPEN) client.ws.ping();
+    }
+  }, opts.heartbeatMs);
+  heartbeat.unref(); // the server keeps the process alive through its listening socket, not this timer
+
+  await listen(http, opts.port, opts.host);
+  const address = http.address();
+  const port = typeof address === 'object' && address !== null ? address.port : opts.port;
+  const urlHost = urlHostOf(opts.host);
+
+  let closing: Promise<void> | undefined;
+  function close(): Promise<void> {
+    closing ??= new Promise<void>((resolve) => {
+      clearInterval(heartbeat);
+      for (const client of clients) {
+        endActiveStream(client);
+        client.ws.terminate();
+      }
+      clients.clear();
+      producers.complete();
+      wss.close();
+      http.close(() => resolve());
+      http.closeAllConnections();
+    });
+    return closing;
+  }
+
+  return {
+    url: `http://${urlHost}:${port}/`,
+    wsUrl: `ws://${urlHost}:${port}${opts.path}`,
+    port,
+    producers$: producers.asObservable(),
+    publish,
+    close,
+  };
+}
+
+type ResolvedOptions = Required<Omit<PredictionServerOptions, 'token' | 'assets'>> &
+  Pick<PredictionServerOptions, 'token' | 'assets'>;
+
+/** Throws ConfigError naming the first impossible option. */
+function assertServerOptions(o: ResolvedOptions): void {
+  if (!Number.isInteger(o.port) || o.port < 0 || o.port > 65535) {
+    throw new ConfigError(`port must be an integer from 0 to 65535, got ${o.port}`);
+  }
+  if (typeof o.host !== 'string' || o.host.length === 0) throw new ConfigError(`host must be a non-empty string`);
+  if (typeof o.path !== 'string' || !o.path.startsWith('/')) {
+    throw new ConfigError(`path must start with "/", got ${JSON.stringify(o.path)}`);
+  }
+  if (o.assets?.has(o.path)) throw new ConfigError(`path ${o.path} is both the WebSocket and a page asset`);
+  const counts: [string, number][] = [
+    ['maxPayload', o.maxPayload],
+    ['queueLimit', o.queueLimit],
+    ['heartbeatMs', o.heartbeatMs],
+  ];
+  for (const [name, value] of counts) {
+    if (!Number.isInteger(value) || value < 1) throw new ConfigError(`${name} must be a positive integer, got ${value}`);
+  }
+  if (o.token !== undefined && (typeof o.token !== 'string' || o.token.length === 0)) {
+    throw new ConfigError('token must be a non-empty string when given');
+  }
+  if (!Array.isArray(o.allowOrigins)) throw new ConfigError('allowOrigins must be an array of origins');
+  for (const origin of o.allowOrigins) {
+    let parsed: URL | undefined;
+    try {
+      parsed = new URL(origin);
+    } catch {
+      parsed = undefined;
+    }
+    if (parsed === undefined || parsed.origin === 'null') {
+      throw new ConfigError(`allowOrigins: ${JSON.stringify(origin)} is not an origin like "http://localhost:5173"`);
+    }
+  }
+  if (typeof o.hello !== 'function') throw new ConfigError('hello must be a function returning an object');
+}
+
+function serveAsset(assets: Map<string, PageAsset> | undefined, req: IncomingMessage, res: ServerResponse): void {
+  if (req.method !== 'GET' && req.method !== 'HEAD') {
+    res.writeHead(405, { Allow: 'GET, HEAD', 'Content-Type': 'text/plain' }).end('method not allowed\n');
+    return;
+  }
+  const pathname = new URL(req.url ?? '/', 'http://localhost').pathname;
+  const asset = assets?.get(pathname === '/' ? '/index.html' : pathname);
+  if (asset === undefined) {
+    res.writeHead(404, { 'Content-Type': 'text/plain' }).end(`not found: ${pathname}\n`);
+    return;
+  }
+  res.writeHead(200, {
+    'Content-Type': asset.contentType,
+    'Content-Length': asset.body.byteLength,
+    'Cache-Control': 'no-cache',
+  });
+  res.end(req.method === 'HEAD' ? undefined : asset.body);
+}
+
+/** Answers a refused handshake with a plain HTTP status, as ws does for its own refusals. */
+function refuseUpgrade(socket: Duplex, status: number, reason: string): void {
+  const titles: Record<number, string> = { 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found' };
+  const body = `${reason}\n`;
+  socket.once('finish', () => socket.destroy());
+  socket.end(
+    `HTTP/1.1 ${status} ${titles[status]}\r\nConnection: close\r\nContent-Type: text/plain\r\n` +
+      `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+  );
+}
+
+function sameSecret(given: string, expected: string): boolean {
+  const a = Buffer.from(given);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+function toBytes(data: RawData): Buffer {
+  if (Buffer.isBuffer(data)) return data;
+  if (Array.isArray(data)) return Buffer.concat(data);
+  return Buffer.from(data);
+}
+
+function listen(http: ReturnType<typeof createServer>, port: number, host: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const onError = (err: NodeJS.ErrnoException): void => {
+      reject(new ConfigError(`cannot listen on ${host}:${port}: ${err.code ?? err.message}`));
+    };
+    http.once('error', onError);
+    http.listen(port, host, () => {
+      http.off('error', onError);
+      http.on('error', () => {}); // after listening, errors belong to single connections
+      resolve();
+    });
+  });
+}
+
+/** The host as it appears in a URL: IPv6 in brackets; the wildcard address as loopback, which a client can dial. */
+function urlHostOf(host: string): string {
+  if (host === '0.0.0.0') return '127.0.0.1';
+  if (host === '::') return '[::1]';
+  return host.includes(':') ? `[${host}]` : host;
+}
+
+function withoutUndefined<T extends object>(o: T): T {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
+}
+
+function readPackageVersion(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}

@@ -1,0 +1,354 @@
+import { after, afterEach, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { ConfigError } from '../../src/errors.ts';
+import {
+  startPredictionServer,
+  type PredictionServer,
+  type PredictionServerOptions,
+  type ProducerStream,
+} from '../../src/server/prediction-server.ts';
+import { CollectingClient } from './collecting-client.ts';
+
+/** A server on a free port whose producers and their bytes are recorded. */
+async function serverWithRecorder(options: PredictionServerOptions = {}) {
+  const server = await startPredictionServer({ port: 0, ...options });
+  const producers: ProducerStream[] = [];
+  const bytes = new Map<string, number[]>();
+  const completed = new Set<string>();
+  server.producers$.subscribe((p) => {
+    producers.push(p);
+    bytes.set(p.id, []);
+    p.pcm$.subscribe({
+      next: (chunk) => bytes.get(p.id)!.push(...chunk),
+      complete: () => completed.add(p.id),
+    });
+  });
+  return { server, producers, bytes, completed };
+}
+
+const open: { servers: PredictionServer[]; clients: CollectingClient[] } = { servers: [], clients: [] };
+async function connect(url: string, options?: ConstructorParameters<typeof import('ws').WebSocket>[2]) {
+  const client = await CollectingClient.connect(url, options as never);
+  open.clients.push(client);
+  return client;
+}
+function track<T extends { server: PredictionServer }>(x: T): T {
+  open.servers.push(x.server);
+  return x;
+}
+afterEach(async () => {
+  for (const c of open.clients.splice(0)) c.close();
+  await Promise.all(open.servers.splice(0).map((s) => s.close()));
+});
+after(() => {
+  delete process.env.PHONESTREAM_TOKEN;
+});
+
+const START_INT16 = { type: 'start', sampleRate: 16000, encoding: 'int16' };
+const predictions = (stream: string, i: number) => ({
+  kind: 'predictions' as const,
+  stream,
+  frames: [{ index: i, t: i / 100, label: 'aa', p: 0.9, top: [['aa', 0.9]] as [string, number][] }],
+});
+
+describe('startPredictionServer', () => {
+  it('greets every client with hello: protocol, server, and the fields of the hello option', async () => {
+    const { server } = track(
+      await serverWithRecorder({
+        hello: () => ({ phones: ['aa', 'b'], backend: 'cpu', model: { hiddenSize: 8 }, streams: ['replay'] }),
+      }),
+    );
+    assert.match(server.url, /^http:\/\/127\.0\.0\.1:\d+\/$/);
+    assert.equal(server.wsUrl, `ws://127.0.0.1:${server.port}/ws`);
+    const client = await connect(server.wsUrl);
+    const hello = await client.next('hello');
+    assert.equal(hello.protocol, 1);
+    assert.match(hello.server, /^phonestream\/\d+\.\d+\.\d+/);
+    assert.deepEqual(hello.phones, ['aa', 'b']);
+    assert.equal(hello.backend, 'cpu');
+    assert.deepEqual(hello.model, { hiddenSize: 8 });
+    assert.deepEqual(hello.streams, ['replay']);
+    assert.equal(client.messages[0].type, 'hello', 'hello comes first');
+  });
+
+  it('still greets, with an error, when the hello option throws', async () => {
+    const { server } = track(
+      await serverWithRecorder({
+        hello: () => {
+          throw new Error('model not loaded');
+        },
+      }),
+    );
+    const client = await connect(server.wsUrl);
+    assert.equal((await client.next('hello')).protocol, 1);
+    assert.equal((await client.next('error')).message, 'internal error: hello: model not loaded');
+  });
+
+  it('gives each producer its stream id and bytes, and routes messages: producers get their own, consumers all', async () => {
+    const { server, producers, bytes, completed } = track(await serverWithRecorder());
+    const consumer = await connect(server.wsUrl);
+    const p1 = await connect(server.wsUrl);
+    const p2 = await connect(server.wsUrl);
+    p1.send({ ...START_INT16, labels: [{ start: 0, end: 1, phone: 'aa' }], learn: true });
+    assert.equal((await p1.next('started')).stream, 's1');
+    p2.send({ type: 'start', sampleRate: 48000, encoding: 'float32' });
+    assert.equal((await p2.next('started')).stream, 's2');
+    assert.deepEqual(
+      producers.map(({ id, sampleRate, encoding, learn, labels }) => ({ id, sampleRate, encoding, learn, labels })),
+      [
+        { id: 's1', sampleRate: 16000, encoding: 'int16', learn: true, labels: [{ start: 0, end: 1, phone: 'aa' }] },
+        { id: 's2', sampleRate: 48000, encoding: 'float32', learn: false, labels: undefined },
+      ],
+    );
+
+    p1.send(new Uint8Array([1, 2, 3, 4]));
+    p1.send(new Uint8Array([5, 6]));
+    p1.send({ type: 'stop' });
+    await p1.until(() => completed.has('s1'), 's1 pcm$ to complete');
+    assert.deepEqual(bytes.get('s1'), [1, 2, 3, 4, 5, 6]);
+    assert.equal(completed.has('s2'), false);
+
+    server.publish(predictions('s1', 0));
+    server.publish(predictions('s2', 0));
+    server.publish(predictions('replay', 0));
+    server.publish({ type: 'error', message: 'for everyone' });
+    server.publish({ kind: 'end', stream: 's1', frames: 1 });
+    server.publish({ kind: 'end', stream: 's2', frames: 1 });
+
+    await consumer.until(() => consumer.ofType('end').length === 2, 'both ends at the consumer');
+    await p1.next('end');
+    await p2.next('end');
+    const streamsOf = (c: CollectingClient) => c.ofType('predictions').map((m) => m.stream);
+    assert.deepEqual(streamsOf(consumer), ['s1', 's2', 'replay']);
+    assert.deepEqual(streamsOf(p1), ['s1']);
+    assert.deepEqual(streamsOf(p2), ['s2']);
+    assert.deepEqual(p1.ofType('end'), [{ type: 'end', stream: 's1', frames: 1 }]);
+    for (const c of [consumer, p1, p2]) assert.deepEqual(c.ofType('error'), [{ type: 'error', message: 'for everyone' }]);
+    assert.deepEqual(consumer.ofType('predictions')[0].frames, [{ i: 0, t: 0, label: 'aa', p: 0.9, top: [['aa', 0.9]] }]);
+  });
+
+  it('ends the previous stream on a second start, and a stream on disconnect', async () => {
+    const { server, completed } = track(await serverWithRecorder());
+    const p = await connect(server.wsUrl);
+    p.send(START_INT16);
+    p.send(START_INT16);
+    await p.until(() => p.ofType('started').length === 2, 'two started');
+    assert.deepEqual(p.ofType('started').map((m) => m.stream), ['s1', 's2']);
+    assert.deepEqual([...completed], ['s1']);
+    p.close();
+    await p.closed;
+    await p.until(() => completed.has('s2'), 's2 to complete after disconnect');
+  });
+
+  it('answers each bad message with an error naming the problem, and keeps serving', async () => {
+    const { server, bytes } = track(await serverWithRecorder());
+    const c = await connect(server.wsUrl);
+    c.send(new Uint8Array([1, 2]));
+    c.ws.send('{"type":');
+    c.send({ type: 'dance' });
+    c.send({ type: 'start', sampleRate: 'abc', encoding: 'int16' });
+    c.send({ type: 'stop' });
+    c.send({ ...START_INT16, encoding: 'float32' });
+    c.send(new Uint8Array([0, 0, 0]));
+    c.send(new Uint8Array(new Float32Array([0.5, NaN]).buffer));
+    c.send(new Uint8Array(new Float32Array([0.25]).buffer));
+    c.send({ type: 'ping' });
+    await c.next('pong');
+    assert.deepEqual(
+      c.ofType('error').map((m) => m.message.replace(/\(.*\)/, '(…)')),
+      [
+        'binary: audio received with no stream running; send {"type":"start",…} first',
+        'message: not valid JSON (…): {"type":',
+        'message: unknown type "dance", expected one of "start", "stop", "ping"',
+        'start: sampleRate must be a number from 8000 to 192000, got "abc"',
+        'stop: no stream is running on this connection; send start first',
+        'binary: float32 PCM needs a multiple of 4 bytes, got 3',
+        'binary: float32 sample 1 is NaN; samples must be finite numbers',
+      ],
+    );
+    assert.deepEqual(bytes.get('s1'), [...new Uint8Array(new Float32Array([0.25]).buffer)], 'only the good audio');
+    assert.equal(c.ws.readyState, c.ws.OPEN);
+    const other = await connect(server.wsUrl);
+    await other.next('hello');
+  });
+
+  it('with a token: consumers need none, producers present it on the URL or in start', async () => {
+    const { server } = track(await serverWithRecorder({ token: 'sekrit' }));
+    const consumer = await connect(server.wsUrl);
+    consumer.send(START_INT16);
+    consumer.send({ ...START_INT16, token: 'guess' });
+    consumer.send({ type: 'ping' });
+    await consumer.next('pong');
+    assert.deepEqual(
+      consumer.ofType('error').map((m) => m.message),
+      ['start: this server needs a token: add ?token=… to the socket URL or "token" to start', 'start: wrong token'],
+    );
+    assert.equal(consumer.ofType('started').length, 0);
+    server.publish(predictions('replay', 3));
+    await consumer.next('predictions');
+
+    consumer.send({ ...START_INT16, token: 'sekrit' });
+    assert.equal((await consumer.next('started')).stream, 's1');
+
+    const viaUrl = await connect(`${server.wsUrl}?token=sekrit`);
+    viaUrl.send(START_INT16);
+    assert.equal((await viaUrl.next('started')).stream, 's2');
+
+    await assert.rejects(CollectingClient.connect(`${server.wsUrl}?token=wrong`), /Unexpected server response: 401/);
+  });
+
+  it('takes the token from PHONESTREAM_TOKEN when no option is given', async () => {
+    process.env.PHONESTREAM_TOKEN = 'from-env';
+    const { server } = track(await serverWithRecorder());
+    delete process.env.PHONESTREAM_TOKEN;
+    const c = await connect(server.wsUrl);
+    c.send(START_INT16);
+    assert.match((await c.next('error')).message, /needs a token/);
+    c.send({ ...START_INT16, token: 'from-env' });
+    await c.next('started');
+  });
+
+  it('refuses browser connections from other origins, allows its own and listed ones', async () => {
+    const { server } = track(await serverWithRecorder({ allowOrigins: ['http://localhost:5173'] }));
+    await assert.rejects(
+      CollectingClient.connect(server.wsUrl, { origin: 'https://evil.example' }),
+      /Unexpected server response: 403/,
+    );
+    await assert.rejects(
+      CollectingClient.connect(server.wsUrl, { origin: 'http://localhost:5174' }),
+      /Unexpected server response: 403/,
+    );
+    await (await connect(server.wsUrl, { origin: `http://127.0.0.1:${server.port}` })).next('hello');
+    await (await connect(server.wsUrl, { origin: 'http://localhost:5173' })).next('hello');
+  });
+
+  it('refuses a WebSocket upgrade on another path with 404', async () => {
+    const { server } = track(await serverWithRecorder());
+    await assert.rejects(CollectingClient.connect(`ws://127.0.0.1:${server.port}/other`), /Unexpected server response: 404/);
+  });
+
+  it('drops the oldest messages of a slow consumer and tells it, without slowing publish or other clients', async () => {
+    const { server } = track(await serverWithRecorder({ queueLimit: 16 }));
+    const fast = await connect(server.wsUrl);
+    const slow = await connect(server.wsUrl);
+    await fast.next('hello');
+    await slow.next('hello');
+    // The slow client stops reading: the kernel buffers fill, then its bufferedAmount grows.
+    (slow.ws as unknown as { _socket: { pause(): void; resume(): void } })._socket.pause();
+    const padding = 'x'.repeat(4000);
+    const total = 2000; // 8 MB in all, more than loopback socket buffers hold
+    const publishMs: number[] = [];
+    for (let n = 0; n < total; n += 1) {
+      const t0 = performance.now();
+      server.publish({ type: 'error', message: `${n} ${padding}` });
+      publishMs.push(performance.now() - t0);
+      if (n % 20 === 19) await sleep(1); // let the fast client read, as real chunks arrive 10 ms apart
+    }
+    await fast.until(() => fast.ofType('error').length === total, 'every message at the fast client', 15000);
+    assert.equal(fast.ofType('dropped').length, 0);
+    // publish never waits for the stalled client. The median, not the max: a loaded CI machine
+    // may pause any single call (GC, scheduling).
+    const median = publishMs.sort((a, b) => a - b)[total / 2];
+    assert.ok(median < 2, `median publish took ${median.toFixed(2)} ms`);
+
+    (slow.ws as unknown as { _socket: { resume(): void } })._socket.resume();
+    const last = `${total - 1} ${padding}`;
+    await slow.until(() => slow.ofType('error').some((m) => m.message === last), 'the newest message at the slow client', 15000);
+    const dropped = slow.ofType('dropped').at(-1);
+    assert.ok(dropped && dropped.count > 0, 'the slow client was told about drops');
+    assert.equal(slow.ofType('error').length + dropped.count, total, 'received + dropped = published');
+    const numbers = slow.ofType('error').map((m) => Number(m.message.split(' ')[0]));
+    assert.deepEqual(numbers, [...numbers].sort((a, b) => a - b), 'what arrives stays in order');
+  });
+
+  it('closes a client that misses a heartbeat and keeps one that answers', async () => {
+    // 150 ms: short for the test, long enough that a busy CI machine answers the pings in time.
+    const { server } = track(await serverWithRecorder({ heartbeatMs: 150 }));
+    const silent = await connect(server.wsUrl, { autoPong: false });
+    const alive = await connect(server.wsUrl);
+    const { code } = await silent.closed;
+    assert.equal(code, 1006, 'terminated without a closing handshake');
+    await sleep(300);
+    assert.equal(alive.ws.readyState, alive.ws.OPEN);
+    alive.send({ type: 'ping' });
+    await alive.next('pong');
+  });
+
+  it('closes a connection whose message exceeds maxPayload (1009) and keeps serving', async () => {
+    const { server } = track(await serverWithRecorder({ maxPayload: 1024 }));
+    const c = await connect(server.wsUrl);
+    c.send(START_INT16);
+    await c.next('started');
+    c.send(new Uint8Array(2048));
+    assert.equal((await c.closed).code, 1009);
+    const other = await connect(server.wsUrl);
+    await other.next('hello');
+  });
+
+  it('serves page assets over GET, / as index.html, 404 otherwise', async () => {
+    const html = new TextEncoder().encode('<!doctype html><title>phonestream</title>');
+    const js = new TextEncoder().encode('console.log(1)');
+    const { server } = track(
+      await serverWithRecorder({
+        assets: new Map([
+          ['/index.html', { contentType: 'text/html; charset=utf-8', body: html }],
+          ['/app.js', { contentType: 'text/javascript', body: js }],
+        ]),
+      }),
+    );
+    const root = await fetch(server.url);
+    assert.equal(root.status, 200);
+    assert.equal(root.headers.get('content-type'), 'text/html; charset=utf-8');
+    assert.equal(await root.text(), '<!doctype html><title>phonestream</title>');
+    const app = await fetch(new URL('/app.js', server.url));
+    assert.equal(await app.text(), 'console.log(1)');
+    assert.equal(app.headers.get('content-type'), 'text/javascript');
+    const missing = await fetch(new URL('/nope.css', server.url));
+    assert.equal(missing.status, 404);
+    assert.equal(await missing.text(), 'not found: /nope.css\n');
+    assert.equal((await fetch(new URL('/ws', server.url))).status, 404, 'plain GET of the socket path');
+    assert.equal((await fetch(server.url, { method: 'POST' })).status, 405);
+  });
+
+  it('close() ends streams, disconnects clients and completes producers$', async () => {
+    const { server, completed } = await serverWithRecorder();
+    let producersDone = false;
+    server.producers$.subscribe({ complete: () => (producersDone = true) });
+    const p = await connect(server.wsUrl);
+    p.send(START_INT16);
+    await p.next('started');
+    await server.close();
+    assert.equal((await p.closed).code, 1006);
+    assert.ok(completed.has('s1'));
+    assert.ok(producersDone);
+    await assert.rejects(fetch(server.url));
+    await server.close(); // idempotent
+  });
+
+  it('throws ConfigError at once for impossible options', async () => {
+    const cases: [PredictionServerOptions, RegExp][] = [
+      [{ port: -1 }, /^port must be an integer from 0 to 65535, got -1$/],
+      [{ port: 0, path: 'ws' }, /^path must start with "\/", got "ws"$/],
+      [{ port: 0, queueLimit: 0 }, /^queueLimit must be a positive integer, got 0$/],
+      [{ port: 0, heartbeatMs: 1.5 }, /^heartbeatMs must be a positive integer/],
+      [{ port: 0, maxPayload: -5 }, /^maxPayload must be a positive integer/],
+      [{ port: 0, token: '' }, /^token must be a non-empty string/],
+      [{ port: 0, allowOrigins: ['localhost'] }, /^allowOrigins: "localhost" is not an origin/],
+      [
+        { port: 0, assets: new Map([['/ws', { contentType: 'text/plain', body: new Uint8Array() }]]) },
+        /^path \/ws is both the WebSocket and a page asset$/,
+      ],
+    ];
+    for (const [options, message] of cases) {
+      await assert.rejects(startPredictionServer(options), (err: unknown) => err instanceof ConfigError && message.test(err.message));
+    }
+  });
+
+  it('rejects with ConfigError when the port is taken', async () => {
+    const { server } = track(await serverWithRecorder());
+    await assert.rejects(startPredictionServer({ port: server.port }), (err: unknown) => {
+      return err instanceof ConfigError && /cannot listen on 127\.0\.0\.1:\d+: EADDRINUSE/.test(err.message);
+    });
+  });
+});
