@@ -1,14 +1,9 @@
 #!/usr/bin/python3
-"""PyTorch reference for phonestream's LSTM math (TBPTT gradients) and its speed.
+"""PyTorch reference for phonestream's LSTM math (TBPTT gradients); timing is scripts/pytorch-bench.py.
 
 Regenerate the committed fixtures (Debian's python3-torch, NOT a pyenv python):
 
     /usr/bin/python3 scripts/pytorch-reference.py fixtures --out fixtures/pytorch
-
-Time PyTorch's online training at the bench configuration (one thread, batch 1), printing one JSON
-line {"k1", "k2", "layers", "frames", "msPerFrame"} (k1 = 0 means inference only):
-
-    /usr/bin/python3 scripts/pytorch-reference.py bench --k1 20 --k2 20 --frames 3000
 
 Semantics (the same as src/learner/tbptt-gradients.ts driven by the engine): TBPTT(k1, k2) over an
 utterance from a zero state; for each chunk [b, e) of k1 frames (the last one partial) the loss is
@@ -21,7 +16,6 @@ check. Parameters are stored under nn.LSTM / nn.Linear names (weight_ih_l0 ... o
 import argparse
 import json
 import os
-import time
 
 import torch
 from torch import nn
@@ -118,81 +112,13 @@ def write_fixtures(out_dir):
         print("wrote", path)
 
 
-def bench(k1, k2, frames, n_in=39, hidden=128, layers=1, n_out=61, warmup=200):
-    """Online TBPTT(k1, k2), batch 1, one thread, written the efficient PyTorch way: one nn.LSTM
-    call per chunk (or per window piece), SGD with momentum, one update per chunk. Every chunk
-    frame is predicted (softmax) by the forward that is then differentiated, before the update.
-    k1 = 0: inference only, one nn.LSTM call per frame under no_grad. Returns ms per frame."""
-    torch.set_num_threads(1)
-    torch.manual_seed(0)
-    net = Net(n_in, hidden, layers, n_out)
-    opt = torch.optim.SGD(net.parameters(), lr=0.01, momentum=0.9)
-    total = frames + warmup
-    xs = torch.randn(total, 1, n_in)
-    ys = torch.randint(0, n_out, (total,))
-    zero = (torch.zeros(layers, 1, hidden), torch.zeros(layers, 1, hidden))
-
-    if k1 == 0:
-        def run(lo, hi):
-            state = zero
-            with torch.no_grad():
-                for t in range(lo, hi):
-                    out, state = net.lstm(xs[t:t + 1], state)
-                    net.out(out[0]).softmax(-1)
-    else:
-        def run(lo, hi):
-            state = zero  # entering frame b, from the previous chunk (zero at the start)
-            saved = (lo, zero)  # the state entering the next window's first frame, when k2 > k1
-            for b in range(lo, hi, k1):
-                e = min(hi, b + k1)
-                w = max(lo, e - k2)
-                if w < b:
-                    w, first = saved  # (a partial last chunk keeps the longer window)
-                else:
-                    first = state
-                nxt = e + k1 - k2  # next window start, saved while passing it
-                points = sorted({min(w, b), w, e} | ({nxt} if min(w, b) < nxt < e else set()))
-                st = (first[0].detach(), first[1].detach())
-                outs = []
-                for p0, p1 in zip(points, points[1:]):
-                    if p0 >= w:
-                        o, st = net.lstm(xs[p0:p1], st)
-                    else:  # k2 < k1: frames before w reach only the output layer
-                        with torch.no_grad():
-                            o, st = net.lstm(xs[p0:p1], st)
-                    outs.append(o)
-                    if p1 == nxt:
-                        saved = (nxt, st)
-                logits = net.out(torch.cat(outs, 0)[-(e - b):, 0])
-                logits.detach().softmax(-1)  # the online predictions, before the update
-                loss = nn.functional.cross_entropy(logits, ys[b:e])
-                opt.zero_grad()
-                loss.backward()
-                opt.step()
-                state = (st[0].detach(), st[1].detach())
-
-    run(0, warmup)
-    t0 = time.perf_counter()
-    run(warmup, total)
-    return (time.perf_counter() - t0) * 1000 / frames
-
-
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = ap.add_subparsers(dest="cmd", required=True)
     fx = sub.add_parser("fixtures", help="write fixtures/pytorch/*.json")
     fx.add_argument("--out", default="fixtures/pytorch")
-    bn = sub.add_parser("bench", help="ms per frame of online TBPTT at the bench size")
-    bn.add_argument("--k1", type=int, default=20, help="0 = inference only")
-    bn.add_argument("--k2", type=int, default=20)
-    bn.add_argument("--frames", type=int, default=3000)
-    bn.add_argument("--layers", type=int, default=1)
     args = ap.parse_args()
-    if args.cmd == "fixtures":
-        write_fixtures(args.out)
-    else:
-        ms = bench(args.k1, args.k2, args.frames, layers=args.layers)
-        print(json.dumps({"k1": args.k1, "k2": args.k2, "layers": args.layers, "frames": args.frames, "msPerFrame": ms}))
+    write_fixtures(args.out)
 
 
 if __name__ == "__main__":

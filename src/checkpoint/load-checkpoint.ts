@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { InputError } from '../errors.ts';
 import { DEFAULT_FEATURE_CONFIG, type FeatureConfig } from '../features/feature-config.ts';
+import { featureDims } from '../features/feature-dims.ts';
 import { RunningStats } from '../features/running-stats.ts';
 import { validateFeatureConfig } from '../features/validate-feature-config.ts';
 import type { LearnerConfig } from '../learner/learner-config.ts';
@@ -20,7 +21,8 @@ export interface Checkpoint {
 
 /**
  * Loads a checkpoint written by saveCheckpoint. A directory with only a learner (no
- * features.json) gets the default feature options and empty statistics.
+ * features.json) gets the default feature options (with delta-deltas when the model takes 39
+ * inputs) and empty statistics.
  *
  * @param dir checkpoint directory
  * @param overrides learner options to change on load (e.g. `{ trainable: false }`, `lr`)
@@ -37,7 +39,15 @@ export async function loadCheckpoint(dir: string, overrides: Partial<LearnerConf
   }
   const base: FeatureConfig = { ...DEFAULT_FEATURE_CONFIG };
   if (text === undefined) {
-    return { learner, features: base, stats: new RunningStats(learner.config.inputSize) };
+    // A model trained on 39-dim features must not be fed the default 26: pick the delta order
+    // that matches its input layer, or say which file would have told us.
+    const inputSize = learner.config.inputSize;
+    const features = [base, { ...base, deltaOrder: 2 as const }].find((f) => featureDims(f) === inputSize);
+    if (features === undefined) {
+      learner.dispose();
+      throw new InputError(path, `missing, and the model's ${inputSize} inputs match no default feature options (26 or 39 dims)`);
+    }
+    return { learner, features, stats: new RunningStats(inputSize) };
   }
   let json: { features?: Partial<FeatureConfig>; stats?: { dims: number; frames: number; mean: number[]; variance: number[] } };
   try {
@@ -48,6 +58,9 @@ export async function loadCheckpoint(dir: string, overrides: Partial<LearnerConf
   }
   try {
     const features = validateFeatureConfig({ ...base, ...json.features, normalization: base.normalization });
+    if (featureDims(features) !== learner.config.inputSize) {
+      throw new InputError(path, `features: give ${featureDims(features)} dims, expected ${learner.config.inputSize} (the model's inputSize)`);
+    }
     const stats = restoreStats(json.stats, learner.config.inputSize, path);
     return { learner, features, stats };
   } catch (err) {

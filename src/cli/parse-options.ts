@@ -26,7 +26,10 @@ export function numberOption(
   const n = typeof value === 'string' ? Number(value) : NaN;
   if (!Number.isFinite(n) || n < min || n > max || (integer && !Number.isInteger(n))) {
     const kind = integer ? 'an integer' : 'a number';
-    throw new ConfigError(`--${name} must be ${kind} from ${min} to ${max}, got ${JSON.stringify(value)}`);
+    // "from 1 to Infinity" reads like a bug; say only the bounds that exist
+    const range =
+      min > -Infinity && max < Infinity ? ` from ${min} to ${max}` : min > -Infinity ? ` ≥ ${min}` : max < Infinity ? ` ≤ ${max}` : '';
+    throw new ConfigError(`--${name} must be ${kind}${range}, got ${JSON.stringify(value)}`);
   }
   return n;
 }

@@ -1,13 +1,13 @@
 import { writeFile } from 'node:fs/promises';
 import { lastValueFrom } from 'rxjs';
-import { loadCheckpoint } from '../../checkpoint/load-checkpoint.ts';
+import { ConfigError } from '../../errors.ts';
 import type { CorpusProblem } from '../../corpus/corpus-entry.ts';
 import { PHONE_SETS } from '../../labels/phone-sets.ts';
 import { foldTimit39 } from '../../labels/fold-timit-39.ts';
-import { selectBackend, type BackendName } from '../../learner/select-backend.ts';
+import type { BackendName } from '../../learner/select-backend.ts';
 import type { ConfusionCounts } from '../../metrics/confusion-counts.ts';
-import { evaluateCorpus } from '../../../pipelines/evaluate-corpus.ts';
 import type { CliCommand } from '../cli-command.ts';
+import { assertCorpusPhones } from '../assert-corpus-phones.ts';
 import { listCorpora } from '../list-corpora.ts';
 import { choiceOption, numberOption, parseOptions } from '../parse-options.ts';
 
@@ -37,14 +37,21 @@ export const command: CliCommand = {
       top: { type: 'string' },
       backend: { type: 'string' },
     });
-    if (typeof values.load !== 'string') throw new Error('eval: --load DIR is required (the checkpoint to score)');
+    if (typeof values.load !== 'string') throw new ConfigError('eval: --load DIR is required (the checkpoint to score)');
     const top = numberOption('top', values.top, { min: 1, max: 1000, integer: true }) ?? 10;
     const backend = choiceOption('backend', values.backend, ['tensorflow', 'wasm', 'cpu'] as const) as BackendName | undefined;
     const onProblem = (p: CorpusProblem) => process.stderr.write(`skipped ${p.file}: ${p.message}\n`);
+    const listed = await listCorpora(positionals, onProblem);
+    // TensorFlow.js loads only now (seconds), so a mistyped option or path is reported at once
+    const [{ selectBackend }, { loadCheckpoint }, { evaluateCorpus }] = await Promise.all([
+      import('../../learner/select-backend.ts'),
+      import('../../checkpoint/load-checkpoint.ts'),
+      import('../../../pipelines/evaluate-corpus.ts'),
+    ]);
     const selection = await selectBackend(backend);
-    const entries = await listCorpora(positionals, onProblem);
     const { learner, features, stats } = await loadCheckpoint(values.load, { trainable: false });
     try {
+      const entries = await assertCorpusPhones(listed, learner.config.phones, onProblem);
       const started = performance.now();
       const counts = await lastValueFrom(
         evaluateCorpus({ entries, learner, features: { ...features, normalization: { kind: 'fixed', stats: stats.toJSON() } }, onProblem }),

@@ -1,7 +1,5 @@
 import { writeFile } from 'node:fs/promises';
 import { lastValueFrom, tap } from 'rxjs';
-import { loadCheckpoint } from '../../checkpoint/load-checkpoint.ts';
-import { saveCheckpoint } from '../../checkpoint/save-checkpoint.ts';
 import { splitByFile } from '../../corpus/split-by-file.ts';
 import type { CorpusProblem } from '../../corpus/corpus-entry.ts';
 import { DEFAULT_FEATURE_CONFIG, type FeatureConfig } from '../../features/feature-config.ts';
@@ -9,10 +7,11 @@ import { featureDims } from '../../features/feature-dims.ts';
 import { loadFeatureStats } from '../../features/load-feature-stats.ts';
 import { InputError } from '../../errors.ts';
 import { RunningStats } from '../../features/running-stats.ts';
-import { OnlineLearner } from '../../learner/online-learner.ts';
-import { selectBackend, type BackendName } from '../../learner/select-backend.ts';
-import { replayCorpus, type ReplayEvent } from '../../../pipelines/replay-corpus.ts';
+import type { OnlineLearner } from '../../learner/online-learner.ts';
+import type { BackendName } from '../../learner/select-backend.ts';
+import type { ReplayEvent } from '../../../pipelines/replay-corpus.ts';
 import type { CliCommand } from '../cli-command.ts';
+import { assertCorpusPhones } from '../assert-corpus-phones.ts';
 import { discoverCorpusPhones } from '../discover-corpus-phones.ts';
 import { LEARNER_OPTION_SPECS, LEARNER_OPTIONS_HELP, learnerOptionsFrom } from '../learner-options.ts';
 import { listCorpora } from '../list-corpora.ts';
@@ -78,8 +77,17 @@ export const command: CliCommand = {
       problems.push(p);
       process.stderr.write(`skipped ${p.file}: ${p.message}\n`);
     };
-    const { backend } = await selectBackend(backendName);
     const listed = await listCorpora(positionals, onProblem);
+    // TensorFlow.js and the learner load only now (seconds): a mistyped option or corpus path
+    // is reported at once.
+    const [{ selectBackend }, { OnlineLearner }, { loadCheckpoint }, { saveCheckpoint }, { replayCorpus }] = await Promise.all([
+      import('../../learner/select-backend.ts'),
+      import('../../learner/online-learner.ts'),
+      import('../../checkpoint/load-checkpoint.ts'),
+      import('../../checkpoint/save-checkpoint.ts'),
+      import('../../../pipelines/replay-corpus.ts'),
+    ]);
+    const { backend } = await selectBackend(backendName);
 
     let learner: OnlineLearner;
     let features: FeatureConfig;
@@ -89,6 +97,12 @@ export const command: CliCommand = {
       const { lr, clip } = learnerOptions;
       const checkpoint = await loadCheckpoint(values.load, { ...(lr !== undefined && { lr }), ...(clip !== undefined && { clip }) });
       ({ learner, features, stats } = checkpoint);
+      try {
+        entries = await assertCorpusPhones(listed, learner.config.phones, onProblem);
+      } catch (err) {
+        learner.dispose();
+        throw err;
+      }
     } else {
       features = { ...DEFAULT_FEATURE_CONFIG, deltaOrder: dims === '39' ? 2 : 1 };
       const discovered = await discoverCorpusPhones(listed, onProblem);

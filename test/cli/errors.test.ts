@@ -1,0 +1,153 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { copyFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+const WAV = 'fixtures/corpus/ljspeech/wav/LJ001-0002.wav';
+
+interface Result {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the CLI; resolves with exit code, stdout and stderr whatever the exit code. */
+async function cli(...args: string[]): Promise<Result> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, ['bin/phonestream.js', ...args], { maxBuffer: 64 << 20 });
+    return { code: 0, stdout, stderr };
+  } catch (err) {
+    const e = err as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+let dir = '';
+const paths = { unlabelled: '', notAudio: '', noModel: '' };
+/** Every case's CLI run, started together in `before` (a few at a time) to keep the file fast. */
+const results = new Map<string, Promise<Result>>();
+const CASES: Record<string, () => string[]> = {
+  unknownCommand: () => ['bogus'],
+  unknownOption: () => ['replay', 'fixtures/corpus', '--bogus'],
+  badK1: () => ['replay', 'fixtures/corpus', '--k1', '0'],
+  badEpochs: () => ['replay', 'fixtures/corpus', '--epochs', 'x'],
+  missingCorpus: () => ['replay', join(dir, 'no-such-corpus')],
+  unlabelledCorpus: () => ['replay', paths.unlabelled],
+  notAudio: () => ['features', paths.notAudio],
+  evalWithoutLoad: () => ['eval', 'fixtures/corpus'],
+  evalLoadNoModel: () => ['eval', 'fixtures/corpus', '--load', paths.noModel],
+  replayLoadNoModel: () => ['replay', 'fixtures/corpus', '--load', paths.noModel],
+  debug: () => ['replay', 'fixtures/corpus', '--k1', '0', '--debug'],
+  // TIMIT labels (h#, …) against the bundled ARPAbet model: refused up front, naming the label file
+  evalOtherPhoneSet: () => ['eval', 'fixtures/synthetic/timit', '--load', 'fixtures/checkpoint'],
+};
+
+before(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'phonestream-errors-cli-'));
+  paths.unlabelled = join(dir, 'unlabelled');
+  await mkdir(paths.unlabelled);
+  await copyFile(WAV, join(paths.unlabelled, 'LJ001-0002.wav'));
+  paths.notAudio = join(dir, 'notes.wav');
+  await writeFile(paths.notAudio, 'these are notes, not audio\n');
+  paths.noModel = join(dir, 'empty-checkpoint');
+  await mkdir(paths.noModel);
+  const names = Object.keys(CASES);
+  let next = 0;
+  const gates: Promise<void>[] = [];
+  for (let worker = 0; worker < 4; worker++) {
+    gates.push(
+      (async () => {
+        while (next < names.length) {
+          const name = names[next++];
+          const p = cli(...CASES[name]());
+          results.set(name, p);
+          await p;
+        }
+      })(),
+    );
+  }
+  await Promise.all(gates);
+});
+after(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+/** Asserts a failed run with exactly one stderr line, no stack, containing every `parts`; returns the line. */
+async function oneLineError(name: string, ...parts: string[]): Promise<string> {
+  const res = await results.get(name)!;
+  assert.notEqual(res.code, 0, `${name}: exit status`);
+  assert.equal(res.stdout, '', `${name}: nothing on stdout`);
+  const lines = res.stderr.trimEnd().split('\n');
+  assert.equal(lines.length, 1, `${name}: one line, got:\n${res.stderr}`);
+  assert.match(lines[0], /^phonestream: /);
+  assert.doesNotMatch(lines[0], /\bat .*:\d+:\d+/, 'no stack frames');
+  for (const part of parts) assert.ok(lines[0].includes(part), `${name}: ${JSON.stringify(part)} in ${JSON.stringify(lines[0])}`);
+  return lines[0];
+}
+
+describe('phonestream errors', () => {
+  it('should name an unknown command and list the commands', async () => {
+    await oneLineError('unknownCommand', '"bogus"', 'replay, eval, serve, features, stats');
+    assert.equal((await results.get('unknownCommand')!).code, 2);
+  });
+
+  it('should name an unknown option and the command', async () => {
+    await oneLineError('unknownOption', '--bogus', 'phonestream replay --help');
+  });
+
+  it('should name a bad number and what was expected', async () => {
+    assert.equal(await oneLineError('badK1', '--k1'), 'phonestream: --k1 must be an integer ≥ 1, got "0"');
+    assert.equal(await oneLineError('badEpochs', '--epochs'), 'phonestream: --epochs must be an integer from 1 to 10000, got "x"');
+  });
+
+  it('should name a missing corpus directory', async () => {
+    await oneLineError('missingCorpus', join(dir, 'no-such-corpus'), 'ENOENT');
+  });
+
+  it('should name a corpus with no usable files, after a warning naming each skipped file', async () => {
+    const res = await results.get('unlabelledCorpus')!;
+    assert.notEqual(res.code, 0);
+    const lines = res.stderr.trimEnd().split('\n');
+    // the skipped file is a warning of its own; the error is the last line and names the directory
+    assert.equal(lines.length, 2, res.stderr);
+    assert.match(lines[0], /^skipped .*LJ001-0002\.wav: no label file/);
+    assert.equal(lines[1], `phonestream: ${paths.unlabelled}: no usable utterances (audio files with a label file of the same stem)`);
+  });
+
+  it('should name a file that is not audio', async () => {
+    await oneLineError('notAudio', paths.notAudio, 'not a WAV or NIST SPHERE file');
+  });
+
+  it('should say eval needs --load', async () => {
+    await oneLineError('evalWithoutLoad', '--load');
+  });
+
+  it('should name model.json when --load points at a directory without one', async () => {
+    await oneLineError('evalLoadNoModel', join(paths.noModel, 'model.json'));
+    await oneLineError('replayLoadNoModel', join(paths.noModel, 'model.json'));
+  });
+
+  it('should name the label file whose phone the loaded model cannot output', { skip: !existsSync('fixtures/checkpoint/model.json') && 'no bundled checkpoint' }, async () => {
+    const res = await results.get('evalOtherPhoneSet')!;
+    assert.notEqual(res.code, 0);
+    assert.equal(res.stdout, '');
+    const lines = res.stderr.trimEnd().split('\n');
+    // the corpus's own broken files are warnings first; the error is the last line
+    for (const line of lines.slice(0, -1)) assert.match(line, /^skipped fixtures\/synthetic\/timit\//);
+    assert.match(lines.at(-1)!, /^phonestream: fixtures\/synthetic\/timit\/\S+\.PHN: unknown phone "h#" at 0\.000 s; not in the model's phone set \(aa /);
+  });
+
+  it('should print the stack with --debug', async () => {
+    const res = await results.get('debug')!;
+    assert.notEqual(res.code, 0);
+    const lines = res.stderr.trimEnd().split('\n');
+    assert.ok(lines.length > 2, res.stderr);
+    assert.match(lines[0], /^phonestream: ConfigError: --k1 must be an integer ≥ 1, got "0"$/);
+    assert.match(lines[1], /^\s+at .*parse-options\.ts:\d+:\d+/);
+  });
+});

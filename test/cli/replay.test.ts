@@ -1,0 +1,123 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { readAudioFile } from '../../src/audio/read-audio-file.ts';
+import { listCorpus } from '../../src/corpus/list-corpus.ts';
+import { splitByFile } from '../../src/corpus/split-by-file.ts';
+
+const run = promisify(execFile);
+const CORPUS = 'fixtures/corpus';
+
+/** Runs the CLI (stdout and stderr are pipes, not a TTY); resolves whatever the exit code. */
+async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, ['bin/phonestream.js', ...args], { maxBuffer: 64 << 20 });
+    return { code: 0, stdout, stderr };
+  } catch (err) {
+    const e = err as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+const readJson = async (path: string) => JSON.parse(await readFile(path, 'utf8'));
+/** The learner metadata saveLearner writes into model.json. */
+const learnerMeta = async (dir: string) => (await readJson(join(dir, 'model.json'))).userDefinedMetadata.phonestream;
+
+/** 25 ms windows every 10 ms: floor((N − 400)/160) + 1 frames for N samples at 16 kHz. */
+const framesOf = (samples: number) => Math.floor((samples - 400) / 160) + 1;
+
+/** Frames and TBPTT(20, 20) chunks of each training file, under the CLI's default split (0.1, seed 1). */
+let trainFrames: number[] = [];
+let dir = '';
+
+before(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'phonestream-replay-cli-'));
+  const { entries } = await listCorpus(CORPUS);
+  const { train } = splitByFile(entries, 0.1, 1);
+  trainFrames = await Promise.all(train.map(async (e) => framesOf((await readAudioFile(e.audioPath)).samples.length)));
+});
+after(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
+
+describe('phonestream replay', () => {
+  it('should train two epochs, write the summary and a checkpoint, and continue from it with --load', async () => {
+    const summaryPath = join(dir, 's.json');
+    const ckpt = join(dir, 'ckpt');
+    const res = await cli('replay', CORPUS, '--epochs', '2', '--hidden', '16', '--summary', summaryPath, '--save', ckpt, '--quiet');
+    assert.equal(res.code, 0, res.stderr);
+    assert.equal(res.stderr, '', 'nothing on stderr with --quiet and a clean corpus');
+    assert.match(res.stdout, /^replay: 10 utterances, \d+ frames/);
+    assert.match(res.stdout, new RegExp(`saved checkpoint to ${ckpt}\\n$`));
+
+    const s = await readJson(summaryPath);
+    assert.equal(trainFrames.length, 5, 'the default split holds out one of the 6 files');
+    assert.equal(s.frames, 2 * sum(trainFrames));
+    assert.equal(s.utterances, 2 * trainFrames.length);
+    assert.equal(s.trainFiles, 5);
+    assert.equal(s.heldOutFiles, 1);
+    for (const key of ['prequentialAccuracy', 'heldOutAccuracy']) {
+      assert.ok(s[key] >= 0 && s[key] <= 1, `${key} ${s[key]}`);
+    }
+    assert.ok(Number.isFinite(s.loss) && s.loss > 0, `loss ${s.loss}`);
+    assert.ok(s.framesPerSecond > 0 && Number.isFinite(s.framesPerSecond));
+    assert.ok(Math.abs(s.realTimeFactor - s.framesPerSecond / 100) < 1e-9);
+    assert.ok(['tensorflow', 'wasm', 'cpu'].includes(s.backend), s.backend);
+    assert.equal(s.epochs.length, 2);
+    assert.deepEqual(s.epochs.map((e: { epoch: number }) => e.epoch), [1, 2]);
+    assert.equal(s.config.k1, 20);
+    assert.equal(s.config.k2, 20);
+    assert.equal(s.config.hiddenSize, 16);
+    assert.ok(s.config.phones.includes('sil') && s.config.phones.length > 20, s.config.phones.join(' '));
+
+    const files = await readdir(ckpt);
+    assert.ok(files.includes('model.json'), files.join(', '));
+    assert.ok(files.includes('features.json'), files.join(', '));
+    assert.ok(files.some((f) => /^weights-.*\.bin$/.test(f)), files.join(', '));
+    const meta = await learnerMeta(ckpt);
+    // one update per 20 frames, the partial chunk at each utterance end included, over 2 epochs
+    const chunksPerEpoch = sum(trainFrames.map((n) => Math.ceil(n / 20)));
+    assert.equal(meta.updates, 2 * chunksPerEpoch);
+    assert.equal((await readJson(join(ckpt, 'features.json'))).stats.frames, 2 * sum(trainFrames));
+
+    // --load continues: same phones and size (--hidden is ignored), updates and statistics carry on
+    const next = join(dir, 'ckpt2');
+    const more = await cli('replay', CORPUS, '--load', ckpt, '--hidden', '64', '--summary', join(dir, 's2.json'), '--save', next, '--quiet');
+    assert.equal(more.code, 0, more.stderr);
+    const s2 = await readJson(join(dir, 's2.json'));
+    assert.deepEqual(s2.config.phones, s.config.phones);
+    assert.equal(s2.config.hiddenSize, 16);
+    assert.equal(s2.frames, sum(trainFrames));
+    assert.equal((await learnerMeta(next)).updates, 3 * chunksPerEpoch);
+    assert.equal((await readJson(join(next, 'features.json'))).stats.frames, 3 * sum(trainFrames));
+  });
+
+  it('should run the framewise and utterance presets, with plain progress lines when stderr is not a TTY', async () => {
+    const [framewise, utterance] = await Promise.all([
+      cli('replay', CORPUS, '--preset', 'framewise', '--k2', '5', '--hidden', '16', '--summary', join(dir, 'f.json')),
+      cli('replay', CORPUS, '--preset', 'utterance', '--hidden', '16', '--summary', join(dir, 'u.json'), '--quiet'),
+    ]);
+    assert.equal(framewise.code, 0, framewise.stderr);
+    assert.equal(utterance.code, 0, utterance.stderr);
+    const f = await readJson(join(dir, 'f.json'));
+    const u = await readJson(join(dir, 'u.json'));
+    assert.deepEqual([f.config.preset, f.config.k1, f.config.k2], ['framewise', 1, 5]);
+    assert.deepEqual([u.config.preset, u.config.k1, u.config.k2], ['utterance', null, null]);
+    assert.match(framewise.stdout, /framewise k1=1 k2=5/);
+    assert.match(utterance.stdout, /utterance k1=utterance k2=utterance/);
+    for (const s of [f, u]) assert.equal(s.frames, sum(trainFrames));
+
+    // not a TTY: plain lines, no bar, no cursor or colour escapes
+    assert.doesNotMatch(framewise.stderr, /\x1b/);
+    const lines = framewise.stderr.trimEnd().split('\n');
+    assert.ok(lines.length >= 1);
+    for (const line of lines) assert.match(line, /^epoch 1\/1 utterances \d+\/5 frames \d+ [\d.]+x real time, accuracy /);
+    assert.match(lines.at(-1)!, new RegExp(`^epoch 1/1 utterances 5/5 frames ${sum(trainFrames)} `));
+  });
+});

@@ -1,0 +1,106 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { once } from 'node:events';
+import { CollectingClient } from '../server/collecting-client.ts';
+
+const BUNDLED = 'fixtures/checkpoint';
+
+/** A running `phonestream serve`, its stderr so far, and the addresses it announced. */
+interface Served {
+  child: ChildProcess;
+  stderr: () => string;
+  url: string;
+  wsUrl: string;
+  exit: Promise<[number | null, NodeJS.Signals | null]>;
+}
+
+/** Spawns `serve` and resolves once it prints "open http://… (WebSocket ws://…)" on stderr. */
+async function serve(...args: string[]): Promise<Served> {
+  const child = spawn(process.execPath, ['bin/phonestream.js', 'serve', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const exit = once(child, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
+  let text = '';
+  child.stdout!.resume();
+  const announced = new Promise<RegExpMatchArray>((resolve, reject) => {
+    child.stderr!.on('data', (chunk: Buffer) => {
+      text += chunk.toString();
+      const m = text.match(/open (http:\/\/\S+) \(WebSocket (ws:\/\/\S+)\)/);
+      if (m) resolve(m);
+    });
+    void exit.then(([code]) => reject(new Error(`serve exited (${code}) before announcing its address:\n${text}`)));
+  });
+  const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+  try {
+    const m = await announced;
+    return { child, stderr: () => text, url: m[1], wsUrl: m[2], exit };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** SIGTERM, then the exit code (SIGKILL after 10 s so a hang fails the test rather than the run). */
+async function stop(s: Served): Promise<number | null> {
+  s.child.kill('SIGTERM');
+  const timer = setTimeout(() => s.child.kill('SIGKILL'), 10_000);
+  const [code, signal] = await s.exit;
+  clearTimeout(timer);
+  assert.equal(signal, null, `serve was killed by ${signal}; stderr:\n${s.stderr()}`);
+  return code;
+}
+
+describe('phonestream serve', () => {
+  it('should announce the real port, stream replay predictions to a consumer, and exit 0 on SIGTERM', async () => {
+    const s = await serve('--port', '0', '--replay', 'fixtures/corpus', '--pace', 'max', '--fresh', '--hidden', '16');
+    let client: CollectingClient | undefined;
+    try {
+      const port = Number(new URL(s.url).port);
+      assert.ok(port > 0, `announced port ${s.url}`);
+      assert.equal(new URL(s.wsUrl).port, String(port));
+      assert.match(s.stderr(), /new untrained model \(\d+ phones\)/);
+
+      client = await CollectingClient.connect(s.wsUrl);
+      const hello = await client.next('hello', 10_000);
+      assert.equal(hello.protocol, 1);
+      assert.ok(Array.isArray(hello.phones) && hello.phones.includes('sil'), JSON.stringify(hello.phones));
+      assert.ok(['tensorflow', 'wasm', 'cpu'].includes(hello.backend), hello.backend);
+      assert.equal(hello.model.hiddenSize, 16);
+      assert.deepEqual(hello.streams, ['replay']);
+
+      const predictions = await client.until(
+        () => client!.messages.find((m) => m.type === 'predictions' && m.stream === 'replay'),
+        'replay predictions',
+        15_000,
+      );
+      assert.ok(predictions.frames.length > 0);
+      for (const f of predictions.frames) {
+        assert.ok(hello.phones.includes(f.label), f.label);
+        assert.ok(f.p >= 0 && f.p <= 1);
+        assert.ok(hello.phones.includes(f.truth), `truth ${f.truth}`);
+      }
+    } finally {
+      // stop with the consumer still connected: the server must close it and still exit cleanly
+      const code = await stop(s);
+      assert.equal(code, 0, s.stderr());
+    }
+    const closed = await client!.closed;
+    assert.ok(closed.code > 0);
+    assert.match(s.stderr(), /stopping\n$/);
+  });
+
+  it('should serve the bundled checkpoint by default', async () => {
+    const s = await serve('--port', '0');
+    try {
+      assert.match(s.stderr(), /^loaded .*fixtures[/\\]checkpoint \(\d+ phones, LSTM \d+x\d+\)$/m);
+      const client = await CollectingClient.connect(s.wsUrl);
+      const hello = await client.next('hello', 10_000);
+      client.close();
+      const meta = JSON.parse(readFileSync(`${BUNDLED}/model.json`, 'utf8')).userDefinedMetadata.phonestream;
+      assert.deepEqual(hello.phones, meta.config.phones);
+      assert.equal(hello.model.hiddenSize, meta.config.hiddenSize);
+      assert.deepEqual(hello.streams, []);
+    } finally {
+      assert.equal(await stop(s), 0, s.stderr());
+    }
+  });
+});
