@@ -1,36 +1,17 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
+import { cli, type CliResult } from './run-cli.ts';
 import { existsSync } from 'node:fs';
 import { copyFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 
-const run = promisify(execFile);
 const WAV = 'fixtures/corpus/ljspeech/wav/LJ001-0002.wav';
-
-interface Result {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs the CLI; resolves with exit code, stdout and stderr whatever the exit code. */
-async function cli(...args: string[]): Promise<Result> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, ['bin/phonestream.js', ...args], { maxBuffer: 64 << 20 });
-    return { code: 0, stdout, stderr };
-  } catch (err) {
-    const e = err as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
 
 let dir = '';
 const paths = { unlabelled: '', notAudio: '', noModel: '' };
 /** Every case's CLI run, started together in `before` (a few at a time) to keep the file fast. */
-const results = new Map<string, Promise<Result>>();
+const results = new Map<string, Promise<CliResult>>();
 const CASES: Record<string, () => string[]> = {
   unknownCommand: () => ['bogus'],
   unknownOption: () => ['replay', 'fixtures/corpus', '--bogus'],

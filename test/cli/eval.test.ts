@@ -1,10 +1,9 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
+import { cli } from './run-cli.ts';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { lastValueFrom } from 'rxjs';
 import { readAudioFile } from '../../src/audio/read-audio-file.ts';
 import { loadCheckpoint } from '../../src/checkpoint/load-checkpoint.ts';
@@ -12,19 +11,7 @@ import { listCorpus } from '../../src/corpus/list-corpus.ts';
 import { selectBackend } from '../../src/learner/select-backend.ts';
 import { evaluateCorpus } from '../../pipelines/evaluate-corpus.ts';
 
-const run = promisify(execFile);
 const CORPUS = 'fixtures/corpus';
-
-/** Runs the CLI; resolves with exit code, stdout and stderr whatever the exit code. */
-async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, ['bin/phonestream.js', ...args], { maxBuffer: 64 << 20 });
-    return { code: 0, stdout, stderr };
-  } catch (err) {
-    const e = err as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
 
 let dir = '';
 let ckpt = '';

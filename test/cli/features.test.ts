@@ -1,10 +1,9 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
+import { cli } from './run-cli.ts';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { from, lastValueFrom, toArray } from 'rxjs';
 import { readAudioFile } from '../../src/audio/read-audio-file.ts';
 import { DEFAULT_FEATURE_CONFIG } from '../../src/features/feature-config.ts';
@@ -12,19 +11,7 @@ import { frameCount } from '../../src/features/frame-count.ts';
 import { loadFeatureStats } from '../../src/features/load-feature-stats.ts';
 import { toFeatureFrames } from '../../src/features/to-feature-frames.ts';
 
-const run = promisify(execFile);
 const WAV = 'fixtures/corpus/ljspeech/wav/LJ001-0008.wav';
-
-/** Runs the CLI; resolves with exit code, stdout and stderr whatever the exit code. */
-async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, ['bin/phonestream.js', ...args], { maxBuffer: 64 << 20 });
-    return { code: 0, stdout, stderr };
-  } catch (err) {
-    const e = err as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
 
 describe('phonestream features', () => {
   it('should print one jsonl line of 26 features per 10 ms frame, equal to the library output', async () => {

@@ -1,27 +1,14 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
+import { cli } from './run-cli.ts';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { readAudioFile } from '../../src/audio/read-audio-file.ts';
 import { listCorpus } from '../../src/corpus/list-corpus.ts';
 import { splitByFile } from '../../src/corpus/split-by-file.ts';
 
-const run = promisify(execFile);
 const CORPUS = 'fixtures/corpus';
-
-/** Runs the CLI (stdout and stderr are pipes, not a TTY); resolves whatever the exit code. */
-async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, ['bin/phonestream.js', ...args], { maxBuffer: 64 << 20 });
-    return { code: 0, stdout, stderr };
-  } catch (err) {
-    const e = err as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
 
 const readJson = async (path: string) => JSON.parse(await readFile(path, 'utf8'));
 /** The learner metadata saveLearner writes into model.json. */
