@@ -29,16 +29,22 @@ import torch
 from torch import nn
 
 
-def run(k1, k2, frames, warmup, seed, n_in=39, hidden=128, n_out=61):
+def setup(total, seed, n_in, hidden, n_out):
+    """One thread, the model, Adam (lr 1e-3) and `total` random frames with labels."""
     torch.set_num_threads(1)
     torch.manual_seed(seed)
     lstm = nn.LSTM(n_in, hidden)
     out = nn.Linear(hidden, n_out)
     params = list(lstm.parameters()) + list(out.parameters())
     opt = torch.optim.Adam(params, lr=1e-3)
-    total = warmup + frames
     xs = torch.randn(total, 1, n_in)
     ys = torch.randint(0, n_out, (total,))
+    return lstm, out, params, opt, xs, ys
+
+
+def run(k1, k2, frames, warmup, seed, n_in=39, hidden=128, n_out=61):
+    lstm, out, params, opt, xs, ys = setup(frames + warmup, seed, n_in, hidden, n_out)
+    total = warmup + frames
     window = max(k1, k2)
     # (state entering step t) for the last `window` steps: where a recomputed window starts.
     entering = collections.deque(maxlen=window + 1)
@@ -70,15 +76,8 @@ def run(k1, k2, frames, warmup, seed, n_in=39, hidden=128, n_out=61):
 
 
 def run_lean(k1, k2, frames, warmup, seed, n_in=39, hidden=128, n_out=61):
-    torch.set_num_threads(1)
-    torch.manual_seed(seed)
-    lstm = nn.LSTM(n_in, hidden)
-    out = nn.Linear(hidden, n_out)
-    params = list(lstm.parameters()) + list(out.parameters())
-    opt = torch.optim.Adam(params, lr=1e-3)
+    lstm, out, params, opt, xs, ys = setup(frames + warmup, seed, n_in, hidden, n_out)
     total = warmup + frames
-    xs = torch.randn(total, 1, n_in)
-    ys = torch.randint(0, n_out, (total,))
     window = max(k1, k2)
     h = torch.zeros(1, 1, hidden)
     c = torch.zeros(1, 1, hidden)
