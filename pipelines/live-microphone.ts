@@ -18,6 +18,7 @@ import {
   fromPcmChunks,
   learnOnline,
   normalizePhone,
+  prewarmResampler,
   startPredictionServer,
   toFeatureFrames,
   toLiveFrameEvents,
@@ -71,6 +72,8 @@ export interface LiveMicrophoneOptions extends PredictionServerOptions {
  * console.log(`open ${server.url}`);
  * ```
  */
+const BROWSER_RATES = [48000, 44100];
+
 export async function startLiveMicrophone(options: LiveMicrophoneOptions): Promise<PredictionServer> {
   const {
     learner,
@@ -89,6 +92,8 @@ export async function startLiveMicrophone(options: LiveMicrophoneOptions): Promi
   if (allowLearning && !learner.trainable) {
     throw new ConfigError('allowLearning is true but the learner is frozen (trainable: false)');
   }
+  // Browsers capture at 48 or 44.1 kHz: have their resamplers loaded before the first Start.
+  for (const rate of BROWSER_RATES) prewarmResampler(rate, featureConfig.sampleRate, resampleQuality);
   const server = await startPredictionServer({
     ...serverOptions,
     hello: () => ({ ...helloOf(learner, featureConfig), ...hello?.() }),

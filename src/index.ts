@@ -13,7 +13,7 @@ export { decodeAudio } from './audio/decode-audio.ts';
 export { resampleTo16k } from './audio/resample-to-16k.ts';
 export { fromPcmChunks } from './audio/from-pcm-chunks.ts';
 export type { PcmChunk, PcmChunkOptions } from './audio/from-pcm-chunks.ts';
-export { createStreamResampler } from './audio/create-stream-resampler.ts';
+export { createStreamResampler, prewarmResampler } from './audio/create-stream-resampler.ts';
 export type { StreamResampler, ResamplerQuality } from './audio/create-stream-resampler.ts';
 export { createPcmDecoder } from './audio/create-pcm-decoder.ts';
 export type { PcmEncoding } from './audio/create-pcm-decoder.ts';

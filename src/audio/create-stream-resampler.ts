@@ -53,7 +53,7 @@ export async function createStreamResampler(
     throw new RangeError(`sample rates must be positive numbers, got ${inputRate} Hz → ${outputRate} Hz`);
   }
   if (inputRate === outputRate) return passThrough(inputRate);
-  const src = await libsamplerate.create(1, inputRate, outputRate, { converterType: QUALITY[quality] });
+  const src = await takeConverter(inputRate, outputRate, quality);
   let consumed = 0;
   let produced = 0;
   let destroyed = false;
@@ -94,6 +94,48 @@ export async function createStreamResampler(
       destroyed = true;
     },
   };
+}
+
+type Converter = Awaited<ReturnType<typeof libsamplerate.create>>;
+
+/**
+ * One converter made ahead per (rates, quality) in use. Making one instantiates libsamplerate's
+ * module with its own 26 MB heap, ≈ 30 ms idle and several hundred under load: a live stream
+ * starting cold would queue its first chunks that long. Taking the spare and making the next one
+ * in the background moves that cost off every stream but the first of its kind.
+ */
+const spares = new Map<string, Promise<Converter>>();
+
+function makeConverter(inputRate: number, outputRate: number, quality: ResamplerQuality): Promise<Converter> {
+  return libsamplerate.create(1, inputRate, outputRate, { converterType: QUALITY[quality] });
+}
+
+function takeConverter(inputRate: number, outputRate: number, quality: ResamplerQuality): Promise<Converter> {
+  const key = `${inputRate}:${outputRate}:${quality}`;
+  const spare = spares.get(key);
+  spares.delete(key);
+  // The next spare is made a moment later, not now, so it does not compete for the CPU with the
+  // stream that is starting; unref: a pending refill must not keep the process alive.
+  setTimeout(() => prewarmResampler(inputRate, outputRate, quality), REFILL_DELAY_MS).unref();
+  return spare ?? makeConverter(inputRate, outputRate, quality);
+}
+
+const REFILL_DELAY_MS = 1000;
+
+/**
+ * Makes a converter ahead of time, so the first stream at these rates starts without waiting for
+ * libsamplerate to load (a server calls it at start-up for the rates browsers use).
+ *
+ * @param inputRate Hz, e.g. 48000
+ * @param outputRate Hz (16000 here)
+ * @param quality as for createStreamResampler
+ */
+export function prewarmResampler(inputRate: number, outputRate: number, quality: ResamplerQuality = 'best'): void {
+  const key = `${inputRate}:${outputRate}:${quality}`;
+  if (inputRate === outputRate || spares.has(key)) return;
+  const next = makeConverter(inputRate, outputRate, quality);
+  next.catch(() => spares.delete(key));
+  spares.set(key, next);
 }
 
 function passThrough(rate: number): StreamResampler {
