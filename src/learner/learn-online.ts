@@ -41,6 +41,9 @@ export function learnOnline(stream: LearnerStream, options: LearnOnlineOptions =
     new Observable<LearnerEvent>((subscriber) => {
       let batch: FramePrediction[] = [];
       let startMs: number | undefined;
+      // The stream's counts run over its whole life (a replay re-subscribes every epoch), so the
+      // rate is taken over the frames of this subscription only.
+      let framesAtStart = 0;
       const flush = (): void => {
         if (batch.length === 0) return;
         const frames = batch;
@@ -59,7 +62,7 @@ export function learnOnline(stream: LearnerStream, options: LearnOnlineOptions =
           chunkLoss: chunk?.loss ?? null,
           loss: stream.loss,
           accuracy: stream.accuracy,
-          framesPerSecond: seconds > 0 ? s.frames / seconds : 0,
+          framesPerSecond: seconds > 0 ? (s.frames - framesAtStart) / seconds : 0,
         };
       };
       const subscription = source.subscribe({
@@ -78,7 +81,10 @@ export function learnOnline(stream: LearnerStream, options: LearnOnlineOptions =
         },
       });
       function handle(event: FrameEvent): void {
-        startMs ??= now();
+        if (startMs === undefined) {
+          startMs = now();
+          framesAtStart = stream.stats.frames;
+        }
         if (event.kind === 'frame') {
           const { prediction, chunk } = stream.push(event.features, event.label, event.t);
           if (prediction !== null) batch.push(prediction);

@@ -75,6 +75,27 @@ describe('learnOnline operator', () => {
     twin.dispose();
   });
 
+  it('reports frames/s over the frames of its own subscription when a stream is reused (a replay epoch)', () => {
+    const learner = new OnlineLearner(config);
+    const stream = learner.openStream('mic');
+    const rates = (): number[] => {
+      const seen: number[] = [];
+      scheduler.run(({ cold }) => {
+        cold('a 9ms b 9ms c 9ms d 9ms |', frames(4, 5))
+          .pipe(learnOnline(stream, { now: () => scheduler.now() }))
+          .subscribe((e) => e.kind === 'metrics' && seen.push(e.framesPerSecond));
+      });
+      return seen;
+    };
+    const first = rates();
+    const second = rates();
+    assert.equal(stream.stats.frames, 8);
+    // k1 = 2: chunks close on frames 2 and 4, 10 ms and 30 ms after the first frame: 200 and 133 frames/s.
+    assert.deepEqual(first.map(Math.round), [200, 133]);
+    assert.deepEqual(second.map(Math.round), [200, 133]);
+    learner.dispose();
+  });
+
   it('flushes predictions every maxBatch frames when no chunk closes, and on completion', () => {
     const learner = new OnlineLearner({ ...base, preset: 'utterance', delay: 0 });
     const stream = learner.openStream('mic');
