@@ -1,5 +1,5 @@
-import { readFile } from 'node:fs/promises';
 import { InputError } from '../errors.ts';
+import { readJsonFile } from '../io/read-json-file.ts';
 import type { FeatureStats } from './feature-stats.ts';
 
 /**
@@ -16,18 +16,7 @@ import type { FeatureStats } from './feature-stats.ts';
  * ```
  */
 export async function loadFeatureStats(path: string): Promise<FeatureStats> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (err) {
-    throw new InputError(path, `cannot read feature statistics (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
-  }
-  let data: unknown;
-  try {
-    data = JSON.parse(text);
-  } catch (err) {
-    throw new InputError(path, `not JSON (${(err as Error).message}); expected the output of phonestream stats`);
-  }
+  const data = await readJsonFile(path, 'feature statistics');
   if (data === null || typeof data !== 'object' || Array.isArray(data)) {
     throw new InputError(path, 'expected a JSON object with dims, frames, mean and variance');
   }

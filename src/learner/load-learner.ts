@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { InputError } from '../errors.ts';
+import { readJsonFile } from '../io/read-json-file.ts';
 import type { LearnerConfig } from './learner-config.ts';
 import { OnlineLearner } from './online-learner.ts';
 import { LEARNER_FORMAT, LEARNER_FORMAT_VERSION } from './save-learner.ts';
@@ -22,18 +23,7 @@ import { LEARNER_FORMAT, LEARNER_FORMAT_VERSION } from './save-learner.ts';
  */
 export async function loadLearner(dir: string, overrides: Partial<LearnerConfig> = {}): Promise<OnlineLearner> {
   const jsonPath = join(dir, 'model.json');
-  let text: string;
-  try {
-    text = await readFile(jsonPath, 'utf8');
-  } catch (err) {
-    throw new InputError(jsonPath, `cannot read the checkpoint (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
-  }
-  let json: any;
-  try {
-    json = JSON.parse(text);
-  } catch (err) {
-    throw new InputError(jsonPath, `not JSON (${(err as Error).message})`);
-  }
+  const json: any = await readJsonFile(jsonPath, 'the checkpoint'); // validated field by field below
   if (json?.format !== LEARNER_FORMAT) {
     throw new InputError(jsonPath, `expected format "${LEARNER_FORMAT}", got ${JSON.stringify(json?.format)}`);
   }
