@@ -1,5 +1,6 @@
 import type { CorpusEntry, CorpusProblem } from '../corpus/corpus-entry.ts';
 import { InputError } from '../errors.ts';
+import { noReadableLabels } from './no-readable-labels.ts';
 import { assertPhonesInSet } from '../labels/assert-phones-in-set.ts';
 import { readLabelFile } from '../labels/read-label-file.ts';
 
@@ -12,6 +13,7 @@ import { readLabelFile } from '../labels/read-label-file.ts';
  * @param entries the listed corpus
  * @param phones the model's phone set
  * @param onProblem told about each unparsable label file
+ * @param corpus names the corpus in the error when no label file could be read
  * @returns the entries kept
  * @throws InputError naming the first label file with a phone outside `phones`
  *
@@ -24,6 +26,7 @@ export async function assertCorpusPhones(
   entries: readonly CorpusEntry[],
   phones: readonly string[],
   onProblem: (p: CorpusProblem) => void,
+  corpus = 'corpus',
 ): Promise<CorpusEntry[]> {
   const kept: CorpusEntry[] = [];
   for (const e of entries) {
@@ -38,5 +41,6 @@ export async function assertCorpusPhones(
     assertPhonesInSet(segments, phones, e.labelPath, "model's");
     kept.push(e);
   }
+  if (kept.length === 0) throw noReadableLabels(corpus, entries.length);
   return kept;
 }

@@ -1,5 +1,6 @@
 import type { CorpusEntry, CorpusProblem } from '../corpus/corpus-entry.ts';
 import { InputError } from '../errors.ts';
+import { noReadableLabels } from './no-readable-labels.ts';
 import { discoverPhoneSet } from '../labels/discover-phone-set.ts';
 import { readLabelFile } from '../labels/read-label-file.ts';
 
@@ -11,6 +12,7 @@ import { readLabelFile } from '../labels/read-label-file.ts';
 export async function discoverCorpusPhones(
   entries: readonly CorpusEntry[],
   onProblem: (p: CorpusProblem) => void,
+  corpus = 'corpus',
 ): Promise<{ phones: string[]; entries: CorpusEntry[] }> {
   const lists = [];
   const kept: CorpusEntry[] = [];
@@ -23,5 +25,6 @@ export async function discoverCorpusPhones(
       onProblem({ file: err.source, message: err.message.slice(err.source.length + 2) });
     }
   }
+  if (kept.length === 0) throw noReadableLabels(corpus, entries.length);
   return { phones: discoverPhoneSet(lists), entries: kept };
 }

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 const WAV = 'fixtures/corpus/ljspeech/wav/LJ001-0002.wav';
 
 let dir = '';
-const paths = { unlabelled: '', notAudio: '', noModel: '' };
+const paths = { unlabelled: '', notAudio: '', noModel: '', badLabels: '' };
 /** Every case's CLI run, started together in `before` (a few at a time) to keep the file fast. */
 const results = new Map<string, Promise<CliResult>>();
 const CASES: Record<string, () => string[]> = {
@@ -26,6 +26,7 @@ const CASES: Record<string, () => string[]> = {
   debug: () => ['replay', 'fixtures/corpus', '--k1', '0', '--debug'],
   // TIMIT labels (h#, …) against the bundled ARPAbet model: refused up front, naming the label file
   evalOtherPhoneSet: () => ['eval', 'fixtures/synthetic/timit', '--load', 'fixtures/checkpoint'],
+  badLabelsCorpus: () => ['replay', paths.badLabels],
 };
 
 before(async () => {
@@ -35,6 +36,10 @@ before(async () => {
   await copyFile(WAV, join(paths.unlabelled, 'LJ001-0002.wav'));
   paths.notAudio = join(dir, 'notes.wav');
   await writeFile(paths.notAudio, 'these are notes, not audio\n');
+  paths.badLabels = join(dir, 'bad-labels');
+  await mkdir(paths.badLabels);
+  await copyFile(WAV, join(paths.badLabels, 'LJ001-0002.wav'));
+  await writeFile(join(paths.badLabels, 'LJ001-0002.PHN'), '0 1600 h#\n1600 800 ix\n');
   paths.noModel = join(dir, 'empty-checkpoint');
   await mkdir(paths.noModel);
   const names = Object.keys(CASES);
@@ -98,6 +103,15 @@ describe('phonestream errors', () => {
     assert.equal(lines.length, 2, res.stderr);
     assert.match(lines[0], /^skipped .*LJ001-0002\.wav: no label file/);
     assert.equal(lines[1], `phonestream: ${paths.unlabelled}: no usable utterances (audio files with a label file of the same stem)`);
+  });
+
+  it('should name the corpus when none of its label files can be read, after naming each one', async () => {
+    const res = await results.get('badLabelsCorpus')!;
+    assert.notEqual(res.code, 0);
+    const lines = res.stderr.trimEnd().split('\n');
+    assert.equal(lines.length, 2, res.stderr);
+    assert.match(lines[0], /^skipped .*LJ001-0002\.PHN:/);
+    assert.equal(lines[1], `phonestream: ${paths.badLabels}: none of its 1 label file(s) could be read (see the skipped files above)`);
   });
 
   it('should name a file that is not audio', async () => {

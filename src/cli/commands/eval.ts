@@ -51,7 +51,7 @@ export const command: CliCommand = {
     const selection = await selectBackend(backend);
     const { learner, features, stats } = await loadCheckpoint(values.load, { trainable: false });
     try {
-      const entries = await assertCorpusPhones(listed, learner.config.phones, onProblem);
+      const entries = await assertCorpusPhones(listed, learner.config.phones, onProblem, positionals.join(', '));
       const started = performance.now();
       const counts = await lastValueFrom(
         evaluateCorpus({ entries, learner, features: { ...features, normalization: { kind: 'fixed', stats: stats.toJSON() } }, onProblem }),

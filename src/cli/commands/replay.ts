@@ -98,14 +98,14 @@ export const command: CliCommand = {
       const checkpoint = await loadCheckpoint(values.load, { ...(lr !== undefined && { lr }), ...(clip !== undefined && { clip }) });
       ({ learner, features, stats } = checkpoint);
       try {
-        entries = await assertCorpusPhones(listed, learner.config.phones, onProblem);
+        entries = await assertCorpusPhones(listed, learner.config.phones, onProblem, positionals.join(', '));
       } catch (err) {
         learner.dispose();
         throw err;
       }
     } else {
       features = { ...DEFAULT_FEATURE_CONFIG, deltaOrder: dims === '39' ? 2 : 1 };
-      const discovered = await discoverCorpusPhones(listed, onProblem);
+      const discovered = await discoverCorpusPhones(listed, onProblem, positionals.join(', '));
       entries = discovered.entries;
       learner = new OnlineLearner({ ...learnerOptions, inputSize: featureDims(features), phones: discovered.phones });
       stats = new RunningStats(featureDims(features));

@@ -110,7 +110,7 @@ export const command: CliCommand = {
       log(`loaded ${loadDir} (${learner.config.phones.length} phones, LSTM ${learner.config.layers}x${learner.config.hiddenSize})`);
     } else {
       features = { ...DEFAULT_FEATURE_CONFIG };
-      const phones = entries.length > 0 ? (await discoverCorpusPhones(entries, onProblem)).phones : [...PHONE_SETS.arpabet];
+      const phones = entries.length > 0 ? (await discoverCorpusPhones(entries, onProblem, replayRoots.join(', '))).phones : [...PHONE_SETS.arpabet];
       learner = new OnlineLearner({ ...learnerOptionsFrom(values), inputSize: featureDims(features), phones, trainable: !frozen });
       stats = new RunningStats(featureDims(features));
       log(`new untrained model (${phones.length} phones)`);
