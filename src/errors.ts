@@ -18,3 +18,11 @@ export class InputError extends Error {
 export class ConfigError extends Error {
   override name = 'ConfigError';
 }
+
+/**
+ * A stated memory limit would be exceeded (the kernel arena, a stream's budget): refused before
+ * anything is allocated. The message names the limit, its number and what to do instead.
+ */
+export class MemoryLimitError extends ConfigError {
+  override name = 'MemoryLimitError';
+}

@@ -61,6 +61,7 @@ export function learnOnline(stream: LearnerStream, options: LearnOnlineOptions =
           labelledFrames: s.labelledFrames,
           chunkLoss: chunk?.loss ?? null,
           loss: stream.loss,
+          skippedUpdates: s.skippedUpdates,
           accuracy: stream.accuracy,
           framesPerSecond: seconds > 0 ? (s.frames - framesAtStart) / seconds : 0,
         };

@@ -48,6 +48,13 @@ export interface LearnerConfig {
   reuseActivations?: boolean;
   /** False freezes the weights: streams may only predict. Default true. */
   trainable?: boolean;
+  /**
+   * The longest utterance a training stream of the `utterance` preset holds (its whole history is
+   * kept for the one backward pass): a stream is refused up front when this many frames would not
+   * fit in the kernel memory left, and a longer utterance is refused at the frame that exceeds it.
+   * Default 60,000 (10 minutes). Other presets keep a bounded window and ignore it.
+   */
+  maxUtteranceFrames?: number;
 }
 
 /** A validated config with every default filled in. `k1`/`k2` are `Infinity` for `utterance`. */
@@ -67,6 +74,7 @@ export interface ResolvedLearnerConfig {
   seed: number;
   reuseActivations: boolean;
   trainable: boolean;
+  maxUtteranceFrames: number;
 }
 
 /** The defaults of every optional {@link LearnerConfig} field (lr depends on the optimizer). */
@@ -85,11 +93,12 @@ export const DEFAULT_LEARNER_CONFIG = {
   seed: 1,
   reuseActivations: false,
   trainable: true,
+  maxUtteranceFrames: 60_000,
 } as const;
 
 const KNOWN_FIELDS = new Set([
   'inputSize', 'phones', 'hiddenSize', 'layers', 'preset', 'k1', 'k2', 'delay', 'optimizer', 'lr',
-  'momentum', 'clip', 'seed', 'reuseActivations', 'trainable',
+  'momentum', 'clip', 'seed', 'reuseActivations', 'trainable', 'maxUtteranceFrames',
 ]);
 
 /**
@@ -160,9 +169,10 @@ export function resolveLearnerConfig(config: LearnerConfig): ResolvedLearnerConf
   if (!Number.isInteger(seed)) throw new ConfigError(`seed: expected an integer, got ${String(seed)}`);
   const reuseActivations = bool('reuseActivations', config.reuseActivations ?? D.reuseActivations);
   const trainable = bool('trainable', config.trainable ?? D.trainable);
+  const maxUtteranceFrames = positiveInt('maxUtteranceFrames', config.maxUtteranceFrames ?? D.maxUtteranceFrames);
   return {
     inputSize, phones, hiddenSize, layers, preset, k1, k2, delay, optimizer, lr, momentum, clip, seed,
-    reuseActivations, trainable,
+    reuseActivations, trainable, maxUtteranceFrames,
   };
 }
 

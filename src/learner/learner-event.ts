@@ -31,6 +31,8 @@ export interface MetricsEvent {
   chunkLoss: number | null;
   /** Running mean training loss over the stream. */
   loss: number | null;
+  /** Updates this stream skipped or rolled back so far (a non-finite loss, gradient or weights). */
+  skippedUpdates: number;
   /** Prequential accuracy: each frame predicted before its label was learned from. */
   accuracy: number | null;
   framesPerSecond: number;

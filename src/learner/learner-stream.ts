@@ -2,12 +2,14 @@ import { InputError } from '../errors.ts';
 import type { FramePrediction } from './learner-event.ts';
 import { forwardSequence } from './forward-sequence.ts';
 import { forwardStep } from './forward-step.ts';
-import { allocFloats } from './kernels/alloc-floats.ts';
+import { allocFloats, freeFloats } from './kernels/alloc-floats.ts';
+import { wasmArena } from './kernels/wasm-arena.ts';
 import { zeroState, type LstmState } from './lstm-state.ts';
 import type { OnlineLearner } from './online-learner.ts';
 import { createStepCache, probsOf, stateAfter, type StepCache } from './step-cache.ts';
 import { StepHistory } from './step-history.ts';
-import { tbpttGradients } from './tbptt-gradients.ts';
+import { streamMemory, type StreamMemory } from './stream-memory.ts';
+import { GradientWorkspace, tbpttGradients } from './tbptt-gradients.ts';
 import { topPhones } from './top-phones.ts';
 
 /** Options of {@link OnlineLearner.openStream}. */
@@ -26,8 +28,13 @@ export interface ChunkResult {
   steps: number;
   /** Steps in the chunk with a target (the frames its loss averages over). */
   labelledSteps: number;
-  /** Whether the weights were updated (false: not training, or no labelled step). */
+  /** Whether the weights were updated (false: not training, no labelled step, or skipped). */
   trained: boolean;
+  /**
+   * The update was skipped because the loss or the gradient was not finite, or rolled back because
+   * it made a weight non-finite: the last good weights are kept and the stream goes on.
+   */
+  skipped: boolean;
   /** Mean cross-entropy (nats) over the labelled steps, computed in the backward pass; null if not trained. */
   loss: number | null;
   /** Gradient norm before clipping; null if not trained. */
@@ -67,17 +74,12 @@ export interface StreamStats {
   correct: number;
   /** Updates this stream made. */
   updates: number;
+  /** Updates skipped or rolled back (non-finite loss, gradient or resulting weights). */
+  skippedUpdates: number;
   /** Sum over trained chunks of (mean loss × labelled steps), for the running mean loss. */
   lossSum: number;
   lossFrames: number;
 }
-
-/**
- * Longest utterance a training stream with the `utterance` preset holds in memory (10 minutes of
- * 10 ms frames, ~25 MB of caches at hidden 128): a live stream without end markers must not grow
- * without bound.
- */
-const MAX_UTTERANCE_STEPS = 60_000;
 
 interface PendingFrame {
   index: number;
@@ -104,8 +106,10 @@ interface PendingFrame {
 export class LearnerStream {
   readonly train: boolean;
   readonly stats: StreamStats = {
-    frames: 0, utterances: 0, labelledFrames: 0, correct: 0, updates: 0, lossSum: 0, lossFrames: 0,
+    frames: 0, utterances: 0, labelledFrames: 0, correct: 0, updates: 0, skippedUpdates: 0, lossSum: 0, lossFrames: 0,
   };
+  /** The most kernel memory this stream holds, reserved in the arena when it opened. */
+  readonly memory: StreamMemory;
   private readonly topK: number;
   private readonly hop: number;
   private readonly k1: number;
@@ -119,6 +123,8 @@ export class LearnerStream {
   private readonly scratch: StepCache[] = [];
   private readonly xs: Float32Array[] = [];
   private readonly lastX: Float32Array;
+  private readonly workspace: GradientWorkspace | undefined;
+  private readonly releaseMemory: () => void;
   /** Frames pushed in the current utterance. */
   private framesInUtterance = 0;
   /** Steps since the last chunk boundary. */
@@ -139,12 +145,20 @@ export class LearnerStream {
     this.k1 = c.k1;
     this.k2 = c.k2;
     this.delay = c.delay;
+    this.memory = streamMemory(learner.shape, c, this.train);
+    // Reserve the worst case before allocating anything: a stream that could not finish its longest
+    // window is refused now, with the figure, instead of running out of memory mid-utterance.
+    this.releaseMemory = wasmArena()?.reserve(this.memory.maxBytes, `stream "${id}" (${describeWindow(c, this.train)})`,
+      c.k1 === Infinity && this.train
+        ? 'lower maxUtteranceFrames and send end-of-utterance markers, or train with the tbptt preset'
+        : 'close other streams, or raise PHONESTREAM_ARENA_MIB') ?? (() => {});
     // A training stream keeps the window max(k1, k2) plus the step before it, whose state is where
     // a recomputed window starts; a predicting one needs only the previous step's state.
     this.history = new StepHistory(learner.shape, this.train ? Math.max(this.k1, this.k2) + 1 : 2);
     this.zero = zeroState(learner.shape);
     this.phoneIndex = new Map(c.phones.map((p, i) => [p, i]));
     this.grad = this.train ? allocFloats(learner.layout.total) : new Float32Array(0);
+    this.workspace = this.train ? new GradientWorkspace(learner.shape) : undefined;
     this.lastX = new Float32Array(c.inputSize);
   }
 
@@ -175,8 +189,9 @@ export class LearnerStream {
         throw new InputError(`stream ${this.id}`, `frame ${this.framesInUtterance}: feature ${i} is ${features[i]}`);
       }
     }
-    if (this.train && this.k1 === Infinity && this.framesInUtterance >= MAX_UTTERANCE_STEPS) {
-      throw new InputError(`stream ${this.id}`, `utterance longer than ${MAX_UTTERANCE_STEPS} frames with the utterance preset: send end-of-utterance markers, or use the tbptt preset`);
+    const maxFrames = this.learner.config.maxUtteranceFrames;
+    if (this.train && this.k1 === Infinity && this.framesInUtterance >= maxFrames) {
+      throw new InputError(`stream ${this.id}`, `utterance longer than maxUtteranceFrames (${maxFrames} frames) with the utterance preset: send end-of-utterance markers, raise maxUtteranceFrames, or use the tbptt preset`);
     }
     const index = this.framesInUtterance++;
     this.pending.push({ index, t: t ?? index * this.hop, target, label });
@@ -196,16 +211,20 @@ export class LearnerStream {
     const frames = this.framesInUtterance;
     const predictions: FramePrediction[] = [];
     const chunks: ChunkResult[] = [];
-    if (frames > 0) {
-      for (let i = 0; i < this.delay; i++) {
-        const p = this.step(this.lastX);
-        if (p !== null) predictions.push(p);
-        if (this.chunkSteps === this.k1) chunks.push(this.closeChunk());
+    // Whatever throws in here, the next utterance starts from a zero state and an empty history.
+    try {
+      if (frames > 0) {
+        for (let i = 0; i < this.delay; i++) {
+          const p = this.step(this.lastX);
+          if (p !== null) predictions.push(p);
+          if (this.chunkSteps === this.k1) chunks.push(this.closeChunk());
+        }
       }
+      if (this.chunkSteps > 0) chunks.push(this.closeChunk());
+    } finally {
+      this.reset();
+      this.stats.utterances++;
     }
-    if (this.chunkSteps > 0) chunks.push(this.closeChunk());
-    this.reset();
-    this.stats.utterances++;
     return { predictions, chunks, frames };
   }
 
@@ -217,10 +236,16 @@ export class LearnerStream {
     this.chunkSteps = 0;
   }
 
-  /** Detaches the stream from its learner. */
+  /** Detaches the stream from its learner and gives its kernel memory back to the arena. */
   close(): void {
     if (this.closed) return;
     this.closed = true;
+    this.history.free();
+    for (const c of this.scratch) freeFloats(c.buf);
+    this.scratch.length = 0;
+    if (this.train) freeFloats(this.grad);
+    this.workspace?.free();
+    this.releaseMemory();
     this.onClose();
   }
 
@@ -258,7 +283,8 @@ export class LearnerStream {
     if (frame.label !== undefined) {
       prediction.truth = frame.label;
       this.stats.labelledFrames++;
-      if (top[0][0] === frame.label) this.stats.correct++;
+      // A non-finite probability is no prediction at all: never scored correct.
+      if (top[0][0] === frame.label && Number.isFinite(top[0][1])) this.stats.correct++;
     }
     return prediction;
   }
@@ -268,7 +294,7 @@ export class LearnerStream {
     const steps = this.chunkSteps;
     this.chunkSteps = 0;
     const h = this.history;
-    const result: ChunkResult = { steps, labelledSteps: 0, trained: false, loss: null, gradNorm: null, recomputed: false };
+    const result: ChunkResult = { steps, labelledSteps: 0, trained: false, skipped: false, loss: null, gradNorm: null, recomputed: false };
     if (!this.train) return result;
     const n = Math.min(Math.max(steps, this.k2), h.count, h.total);
     const window = h.last(n);
@@ -285,11 +311,16 @@ export class LearnerStream {
       caches = this.recompute(n);
       result.recomputed = true;
     }
-    const loss = tbpttGradients(learner.params, learner.shape, caches, targets, Math.min(this.k2, n), this.grad);
-    const update = learner.applyGradient(this.grad);
+    const loss = tbpttGradients(learner.params, learner.shape, caches, targets, Math.min(this.k2, n), this.grad, this.workspace);
+    const update = Number.isFinite(loss) ? learner.applyGradient(this.grad) : learner.skipUpdate(Infinity);
+    result.gradNorm = update.gradNorm;
+    if (update.skipped) {
+      result.skipped = true;
+      this.stats.skippedUpdates++;
+      return result;
+    }
     result.trained = true;
     result.loss = loss;
-    result.gradNorm = update.gradNorm;
     this.stats.updates++;
     this.stats.lossSum += loss * result.labelledSteps;
     this.stats.lossFrames += result.labelledSteps;
@@ -316,4 +347,11 @@ export class LearnerStream {
   private assertOpen(): void {
     if (this.closed) throw new Error(`stream ${this.id}: used after close()`);
   }
+}
+
+/** The stream's window, in words, for the memory-limit message. */
+function describeWindow(c: { k1: number; k2: number; maxUtteranceFrames: number }, train: boolean): string {
+  if (!train) return 'predicting';
+  if (c.k1 === Infinity) return `training over whole utterances of up to ${c.maxUtteranceFrames} frames`;
+  return `training TBPTT(${c.k1}, ${c.k2})`;
 }

@@ -1,6 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { ConfigError, InputError } from '../errors.ts';
-import { allocFloats } from './kernels/alloc-floats.ts';
+import { allocFloats, freeFloats } from './kernels/alloc-floats.ts';
+import { wasmArena } from './kernels/wasm-arena.ts';
+import { blockBytes } from './stream-memory.ts';
 import { initParams } from './init-params.ts';
 import { resolveLearnerConfig, type LearnerConfig, type ResolvedLearnerConfig } from './learner-config.ts';
 import { LearnerStream, type StreamOptions } from './learner-stream.ts';
@@ -20,6 +22,11 @@ export interface UpdateResult {
   gradNorm: number;
   /** Whether clipping scaled the gradient down. */
   clipped: boolean;
+  /**
+   * True when nothing changed: the gradient was not finite (skipped before the optimiser), or the
+   * step made a weight non-finite (rolled back to the weights before it).
+   */
+  skipped: boolean;
 }
 
 /**
@@ -51,10 +58,13 @@ export class OnlineLearner {
   readonly params: Float32Array;
   /** Weight updates applied so far (restored by `load`); streams tag their cached steps with it. */
   version = 0;
+  /** Updates skipped or rolled back since this learner was made (non-finite loss, gradient or weights). */
+  skippedUpdates = 0;
   private readonly variable: tf.Variable;
   private readonly optimizer: tf.Optimizer;
   private readonly streams = new Map<string, LearnerStream>();
   private disposed = false;
+  private readonly releaseMemory: () => void;
 
   /**
    * @param config the learner's options (validated; ConfigError names a bad one).
@@ -65,10 +75,15 @@ export class OnlineLearner {
     const c = this.config;
     this.shape = { inputSize: c.inputSize, hiddenSize: c.hiddenSize, layers: c.layers, outputSize: c.phones.length };
     this.layout = paramLayout(this.shape);
+    if (params !== undefined) {
+      checkLength(params, this.layout.total);
+      assertFinite(params, 'params');
+    }
+    this.releaseMemory = wasmArena()?.reserve(blockBytes(this.layout.total), `a learner of ${this.layout.total} parameters`) ?? (() => {});
     const initial = params ?? initParams(this.shape, c.seed);
-    checkLength(initial, this.layout.total);
     this.params = allocFloats(this.layout.total);
     this.params.set(initial);
+    if (params === undefined) freeFloats(initial);
     if (tf.getBackend() === 'cpu' && !warnedCpu) {
       // tfjs falls back to cpu silently when no backend was selected; its updates are ~20× slower.
       warnedCpu = true;
@@ -120,7 +135,10 @@ export class OnlineLearner {
 
   /**
    * Applies one gradient: clips its global norm to `config.clip`, then one optimiser call on the
-   * flat variable, then refreshes {@link params}. `grad` may be scaled in place.
+   * flat variable, then refreshes {@link params}. `grad` may be scaled in place. A gradient that is
+   * not finite is skipped (counted in {@link skippedUpdates}, weights untouched); a step that makes
+   * any weight non-finite is rolled back to the weights before it (the optimiser's moments keep
+   * that step). Either way the result says `skipped` and training goes on.
    *
    * @param grad the gradient of the chunk's mean loss, `layout.total` floats.
    */
@@ -129,7 +147,7 @@ export class OnlineLearner {
     if (!this.config.trainable) throw new ConfigError('the learner is frozen (trainable: false)');
     checkLength(grad, this.layout.total);
     const gradNorm = Math.sqrt(sumOfSquares(grad));
-    if (!Number.isFinite(gradNorm)) throw new Error(`gradient is not finite (norm ${gradNorm}); weights left unchanged`);
+    if (!Number.isFinite(gradNorm)) return this.skipUpdate(gradNorm);
     const clip = this.config.clip;
     const clipped = clip !== null && gradNorm > clip;
     if (clipped) {
@@ -137,9 +155,25 @@ export class OnlineLearner {
       for (let i = 0; i < grad.length; i++) grad[i] *= scale;
     }
     tf.tidy(() => this.optimizer.applyGradients({ [this.variable.name]: tf.tensor1d(grad) }));
-    this.refreshMirror();
+    const next = this.variable.dataSync() as Float32Array;
+    if (firstNonFinite(next) >= 0) {
+      // this.params still holds the weights before the step: put them back.
+      tf.tidy(() => this.variable.assign(tf.tensor1d(this.params.slice())));
+      return { ...this.skipUpdate(gradNorm), clipped };
+    }
+    this.params.set(next);
     this.version++;
-    return { gradNorm, clipped };
+    return { gradNorm, clipped, skipped: false };
+  }
+
+  /**
+   * Counts an update that is not made (a non-finite loss or gradient) and says so.
+   *
+   * @param gradNorm the gradient's norm, as far as it is known.
+   */
+  skipUpdate(gradNorm: number): UpdateResult {
+    this.skippedUpdates++;
+    return { gradNorm, clipped: false, skipped: true };
   }
 
   /**
@@ -150,6 +184,7 @@ export class OnlineLearner {
   setParams(params: Float32Array): void {
     this.assertAlive();
     checkLength(params, this.layout.total);
+    assertFinite(params, 'setParams');
     tf.tidy(() => this.variable.assign(tf.tensor1d(params.slice())));
     this.refreshMirror();
     this.version++;
@@ -201,6 +236,8 @@ export class OnlineLearner {
     for (const s of [...this.streams.values()]) s.close();
     this.variable.dispose();
     this.optimizer.dispose();
+    // params stays allocated until garbage: a caller may still read the final weights.
+    this.releaseMemory();
     // tfjs 4.22: MomentumOptimizer.dispose() overrides SGDOptimizer's and forgets its learning-rate
     // scalar `c`, leaking one tensor per disposed optimiser.
     if (this.optimizer instanceof tf.MomentumOptimizer) (this.optimizer as unknown as { c?: tf.Tensor }).c?.dispose();
@@ -231,6 +268,17 @@ function sumOfSquares(a: Float32Array): number {
   }
   for (let i = n4; i < a.length; i++) s0 += a[i] * a[i];
   return s0 + s1 + s2 + s3;
+}
+
+/** Index of the first NaN or ±Infinity in a, or −1. */
+function firstNonFinite(a: Float32Array): number {
+  for (let i = 0; i < a.length; i++) if (!Number.isFinite(a[i])) return i;
+  return -1;
+}
+
+function assertFinite(a: Float32Array, what: string): void {
+  const i = firstNonFinite(a);
+  if (i >= 0) throw new ConfigError(`${what}: parameter ${i} is ${a[i]}; weights must be finite (the learner's are left unchanged)`);
 }
 
 function checkLength(a: Float32Array, total: number): void {

@@ -30,6 +30,16 @@ export interface StepCache {
 }
 
 /**
+ * Floats in one step cache's block: per layer the gates (4H, first, which keeps each layer's 4H
+ * block 16-byte aligned for SIMD) and five H-sized arrays; then the input and the output layer.
+ *
+ * @param shape the network's sizes.
+ */
+export function stepCacheFloats({ inputSize: I, hiddenSize: H, layers: L, outputSize: O }: LstmShape): number {
+  return L * 9 * H + I + 2 * O;
+}
+
+/**
  * A reusable cache for one time step of the given network.
  *
  * @param shape the network's sizes.
@@ -41,9 +51,7 @@ export interface StepCache {
  */
 export function createStepCache(shape: LstmShape): StepCache {
   const { inputSize: I, hiddenSize: H, layers: L, outputSize: O } = shape;
-  // Gates first (4H, keeps each layer's 4H block 16-byte aligned for SIMD), then H-sized arrays.
-  const perLayer = 4 * H + 5 * H;
-  const buf = allocFloats(L * perLayer + I + 2 * O);
+  const buf = allocFloats(stepCacheFloats(shape));
   let at = 0;
   const take = (n: number): Float32Array => {
     const v = buf.subarray(at, at + n);

@@ -1,4 +1,5 @@
 import type { LstmShape } from './lstm-shape.ts';
+import { freeFloats } from './kernels/alloc-floats.ts';
 import { createStepCache, type StepCache } from './step-cache.ts';
 
 /** One remembered time step of a stream. */
@@ -61,6 +62,13 @@ export class StepHistory {
     this.window.length = n;
     for (let i = 0; i < n; i++) this.window[i] = this.newest(n - 1 - i);
     return this.window;
+  }
+
+  /** Gives every cache's memory back to the kernel arena; the history is empty and may grow again. */
+  free(): void {
+    for (const s of this.slots) freeFloats(s.cache.buf);
+    this.slots.length = 0;
+    this.clear();
   }
 
   /** Forgets the utterance; keeps the allocated caches for the next one. */

@@ -1,5 +1,5 @@
 import { InputError } from '../errors.ts';
-import { allocFloats } from './kernels/alloc-floats.ts';
+import { allocFloats, freeFloats } from './kernels/alloc-floats.ts';
 import { kernelsFor } from './kernels/kernels-for.ts';
 import { stageInArena } from './kernels/stage-in-arena.ts';
 import type { LstmShape } from './lstm-shape.ts';
@@ -26,18 +26,51 @@ interface Workspace {
   vs: Float32Array[];
 }
 
-// One workspace per size, so learners of different shapes sharing the process don't reallocate.
-const workspaces = new Map<string, Workspace>();
+/**
+ * The backward pass's scratch for one caller (a training stream owns one, so its memory is its
+ * own and goes back to the arena when the stream closes). It grows to the longest window seen, in
+ * steps of {@link GROWTH_STEPS}, freeing the smaller block it replaces.
+ */
+export class GradientWorkspace {
+  private current: Workspace | undefined;
 
-function workspaceFor(shape: LstmShape, steps: number): Workspace {
+  constructor(private readonly shape: LstmShape) {}
+
+  /** Kernel-memory bytes of a workspace with room for `steps` steps of `shape`. */
+  static bytesFor(shape: LstmShape, steps: number): number {
+    return 4 * workspaceFloats(shape, roomFor(steps));
+  }
+
+  /** The scratch with room for `steps` steps. */
+  forSteps(steps: number): Workspace {
+    const w = this.current;
+    if (w !== undefined && w.steps >= steps) return w;
+    if (w !== undefined) freeFloats(w.buf);
+    this.current = createWorkspace(this.shape, roomFor(steps));
+    return this.current;
+  }
+
+  /** Gives the memory back to the arena (the workspace is rebuilt if used again). */
+  free(): void {
+    if (this.current !== undefined) freeFloats(this.current.buf);
+    this.current = undefined;
+  }
+}
+
+/** Windows grow a workspace in steps of this many: few reallocations, little slack. */
+const GROWTH_STEPS = 64;
+const roomFor = (steps: number): number => Math.ceil(Math.max(steps, 1) / GROWTH_STEPS) * GROWTH_STEPS;
+// 4H first and every size rounded up to 4 floats: 16-byte aligned SIMD operands.
+const r4 = (n: number): number => (n + 3) & ~3;
+
+function workspaceFloats(shape: LstmShape, room: number): number {
   const { hiddenSize: H, layers: L, outputSize: O } = shape;
-  const key = `${H},${L},${O}`;
-  const w = workspaces.get(key);
-  if (w !== undefined && w.steps >= steps) return w;
-  const room = Math.max(steps, 2 * (w?.steps ?? 0), 32);
-  // 4H first and every size rounded up to 4 floats: 16-byte aligned SIMD operands.
-  const r4 = (n: number) => (n + 3) & ~3;
-  const buf = allocFloats(room * L * 4 * H + 2 * L * r4(H) + r4(H) + room * r4(O));
+  return room * L * 4 * H + 2 * L * r4(H) + r4(H) + room * r4(O);
+}
+
+function createWorkspace(shape: LstmShape, room: number): Workspace {
+  const { hiddenSize: H, layers: L, outputSize: O } = shape;
+  const buf = allocFloats(workspaceFloats(shape, room));
   let at = 0;
   const take = (n: number): Float32Array => {
     const v = buf.subarray(at, at + n);
@@ -53,9 +86,20 @@ function workspaceFor(shape: LstmShape, steps: number): Workspace {
   }
   const dhIn = take(H);
   const dlogits = Array.from({ length: room }, () => take(O));
-  const created = { steps: room, buf, dh, dc, dhIn, dz, dlogits, us: [], vs: [] };
-  workspaces.set(key, created);
-  return created;
+  return { steps: room, buf, dh, dc, dhIn, dz, dlogits, us: [], vs: [] };
+}
+
+// For callers that bring no workspace: one per network size, kept for the process's life.
+const shared = new Map<string, GradientWorkspace>();
+
+function sharedWorkspace(shape: LstmShape): GradientWorkspace {
+  const key = `${shape.hiddenSize},${shape.layers},${shape.outputSize}`;
+  let w = shared.get(key);
+  if (w === undefined) {
+    w = new GradientWorkspace(shape);
+    shared.set(key, w);
+  }
+  return w;
 }
 
 /**
@@ -77,6 +121,7 @@ function workspaceFor(shape: LstmShape, steps: number): Workspace {
  * @param recurrentSteps how many of the last steps the gradient flows back through (capped at
  *   `steps.length`; at least 1 when there are steps).
  * @param grad overwritten with the gradient, `params.length` floats.
+ * @param workspace the scratch to use (a stream's own); default one shared per network size.
  * @returns the mean cross-entropy in nats (0, with a zero gradient, when no step has a target).
  *
  * ## Example
@@ -86,7 +131,7 @@ function workspaceFor(shape: LstmShape, steps: number): Workspace {
  */
 export function tbpttGradients(
   params: Float32Array, shape: LstmShape, steps: StepCache[], targets: Int32Array,
-  recurrentSteps: number, grad: Float32Array,
+  recurrentSteps: number, grad: Float32Array, workspace?: GradientWorkspace,
 ): number {
   const off = paramOffsets(shape);
   const { inputSize: I, hiddenSize: H, layers: L, outputSize: O } = shape;
@@ -114,12 +159,12 @@ export function tbpttGradients(
   }
   const R = Math.max(1, Math.min(Math.floor(recurrentSteps), T));
   const start = T - R;
-  const ws = workspaceFor(shape, T);
+  const ws = (workspace ?? sharedWorkspace(shape)).forSteps(T);
   // Parameters / gradient outside the arena are staged into it (a copy) for the wasm kernels.
   const p = stageInArena(params, 0);
   const g = stageInArena(grad, 1, false);
   g.fill(0);
-  const K = kernelsFor(p, g, steps);
+  const K = kernelsFor(p, g, steps, [ws]);
   const scale = 1 / labelled;
   let lossSum = 0;
   const { dhIn, dh, dc, us, vs } = ws;

@@ -44,6 +44,19 @@ describe('wasm SIMD kernels', () => {
     assert.ok(a.every((v) => v === 0));
     assert.equal(kernelsFor(a, b) === tsKernels, false);
     assert.equal(kernelsFor(a, new Float32Array(5)), tsKernels, 'a foreign array must select the TS kernels');
+    assert.equal(kernelsFor(a, b, [], [{ buf: new Float32Array(5) }]), tsKernels, 'so must a foreign workspace');
+  });
+
+  it('refuse any operand outside the arena or past the end of its own array', () => {
+    const W = wasmKernels(arena!);
+    const w = allocFloats(4 * 3);
+    const x = allocFloats(3);
+    const y = allocFloats(4);
+    W.matvec(w, 0, 4, 3, x, 0, y, 0, false);
+    assert.throws(() => W.matvec(w, 0, 4, 3, new Float32Array(3), 0, y, 0, false), /matvec: operand outside the kernel arena/);
+    assert.throws(() => W.matvec(w, 1, 4, 3, x, 0, y, 0, false), /matvec: operand elements \[1, 13\) of an array of 12/);
+    assert.throws(() => W.addTo(y, 2, x, 0, 3), /addTo: operand elements \[2, 5\) of an array of 4/);
+    assert.throws(() => W.outerAddBatch(w, 0, 4, 3, [y], [new Float32Array(3)], 1), /outerAddBatch: operand outside the kernel arena/);
   });
 
   // Sizes with tails (cols not a multiple of 4 or 16, rows not a multiple of 4) exercise every loop.

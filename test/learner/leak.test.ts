@@ -1,6 +1,7 @@
 import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
+import { arenaStats } from '../../src/learner/kernels/wasm-arena.ts';
 import { OnlineLearner } from '../../src/learner/online-learner.ts';
 import { selectBackend } from '../../src/learner/select-backend.ts';
 import { phoneNames, prng } from './engine-helpers.ts';
@@ -9,9 +10,10 @@ before(async () => {
   await selectBackend();
 });
 
-describe('no tensor leak', () => {
+describe('no tensor or kernel-memory leak', () => {
   for (const optimizer of ['adam', 'sgd'] as const) {
-    it(`${optimizer}: numTensors after 10,000 frames equals numTensors after 100 (train + predict streams)`, () => {
+    it(`${optimizer}: numTensors and the kernel arena's bytes after 10,000 frames equal those after 100 (train + predict streams)`, () => {
+      const arenaBefore = arenaStats()!;
       const phones = phoneNames(4);
       const baseline = tf.memory().numTensors;
       const learner = new OnlineLearner({ inputSize: 3, phones, hiddenSize: 4, k1: 16, k2: 24, delay: 2, optimizer });
@@ -31,11 +33,19 @@ describe('no tensor leak', () => {
       };
       for (let i = 0; i < 100; i++) push(i);
       const after100 = tf.memory().numTensors;
+      const arena100 = arenaStats()!;
       for (let i = 100; i < 10_000; i++) push(i);
       assert.equal(tf.memory().numTensors, after100);
+      const arena10k = arenaStats()!;
+      // Blocks are only taken when a stream opens or a window first grows: none in steady state.
+      assert.equal(arena10k.usedBytes, arena100.usedBytes, 'kernel-arena bytes in use grew');
+      assert.equal(arena10k.highWaterBytes, arena100.highWaterBytes, 'the kernel arena needed fresh memory');
       assert.ok(learner.version > 500);
       learner.dispose();
       assert.equal(tf.memory().numTensors, baseline, 'dispose() frees the variable and the optimiser slots');
+      assert.equal(arenaStats()!.reservedBytes, arenaBefore.reservedBytes, 'dispose() releases the reservations');
+      // The parameters stay until garbage collected (a caller may read them); streams gave back theirs.
+      assert.ok(arenaStats()!.usedBytes - arenaBefore.usedBytes <= 4 * learner.layout.total + 1024, 'the streams gave their blocks back');
     });
   }
 });

@@ -48,7 +48,7 @@ describe('learnOnline operator', () => {
     });
     const end = ts.end();
     const metricsAt = (ms: number, chunkLoss: number | null, s: typeof pushed[number]['stats'], loss: number | null, accuracy: number | null): LearnerEvent => ({
-      kind: 'metrics', stream: 'mic', frames: s.frames, labelledFrames: s.labelledFrames, chunkLoss, loss, accuracy, framesPerSecond: s.frames / (ms / 1000),
+      kind: 'metrics', stream: 'mic', frames: s.frames, labelledFrames: s.labelledFrames, chunkLoss, loss, skippedUpdates: s.skippedUpdates, accuracy, framesPerSecond: s.frames / (ms / 1000),
     });
     const expected: Record<string, LearnerEvent> = {
       p: { kind: 'predictions', stream: 'mic', frames: [pushed[1].prediction!] },

@@ -11,6 +11,7 @@ describe('resolveLearnerConfig', () => {
     assert.deepEqual(c, {
       inputSize: 26, phones, hiddenSize: 128, layers: 1, preset: 'tbptt', k1: 20, k2: 20, delay: 0,
       optimizer: 'adam', lr: 1e-3, momentum: 0.9, clip: 1, seed: 1, reuseActivations: false, trainable: true,
+      maxUtteranceFrames: 60_000,
     });
     assert.equal(resolveLearnerConfig({ inputSize: 26, phones, optimizer: 'sgd' }).lr, 1e-2);
   });
@@ -42,6 +43,7 @@ describe('resolveLearnerConfig', () => {
     ['clip', { clip: -1 }, /^clip: expected a positive number, got -1$/],
     ['seed', { seed: 1.5 }, /^seed: expected an integer, got 1\.5$/],
     ['trainable', { trainable: 'yes' as never }, /^trainable: expected true or false, got "yes"$/],
+    ['maxUtteranceFrames', { maxUtteranceFrames: 0 }, /^maxUtteranceFrames: expected a positive integer, got 0$/],
     ['unknown option', { hidden: 5 }, /^learner config: unknown option "hidden"$/],
   ];
   for (const [what, patch, message] of bad) {

@@ -3,8 +3,11 @@ import type { WasmArena } from './wasm-arena.ts';
 
 /**
  * {@link Kernels} backed by the wasm SIMD module: each array + element offset becomes a byte
- * address (`byteOffset + 4·offset`), so every array passed in MUST live in `arena.buffer`
- * (kernelsFor checks). The weight-gradient batch writes its pointer tables into a block of the arena.
+ * address (`byteOffset + 4·offset`). Every operand is checked to lie in the arena's memory and
+ * within its own array (offset + length): a kernel only ever touches memory it was given, and a
+ * caller's mistake is an error, not a read of some other block. The checks are a few comparisons
+ * against kernels of hundreds to tens of thousands of flops. The weight-gradient batch writes its
+ * pointer tables into a block of the arena.
  *
  * @param arena the arena whose memory the kernels run in.
  *
@@ -15,46 +18,56 @@ import type { WasmArena } from './wasm-arena.ts';
  */
 export function wasmKernels(arena: WasmArena): Kernels {
   const k = arena.kernels;
+  const mem = arena.buffer;
+  /** The byte address of a[off .. off + n), after checking it is the arena's and a's own. */
+  const at = (a: Float32Array, off: number, n: number, what: string): number => {
+    if (a.buffer !== mem || off < 0 || off + n > a.length) {
+      const where = a.buffer !== mem ? 'outside the kernel arena' : `elements [${off}, ${off + n}) of an array of ${a.length}`;
+      throw new RangeError(`wasm kernel ${what}: operand ${where}`);
+    }
+    return a.byteOffset + 4 * off;
+  };
   let table: Uint32Array<ArrayBufferLike> = new Uint32Array(0);
-  let tableFloats: Float32Array | undefined;
+  let tableBlock: Float32Array | undefined;
   const tables = (n: number): [number, number] => {
     if (table.length < 2 * n) {
-      tableFloats = arena.alloc(Math.max(64, 4 * n));
-      if (tableFloats === undefined) throw new Error('wasm arena full: no room for pointer tables');
-      table = new Uint32Array(tableFloats.buffer, tableFloats.byteOffset, tableFloats.length);
+      if (tableBlock !== undefined) arena.free(tableBlock);
+      tableBlock = arena.alloc(Math.max(64, 4 * n));
+      table = new Uint32Array(tableBlock.buffer, tableBlock.byteOffset, tableBlock.length);
     }
     return [table.byteOffset, table.byteOffset + 4 * n];
   };
   return {
     matvec(w, wOff, rows, cols, x, xOff, y, yOff, accumulate) {
-      k.matvec(w.byteOffset + 4 * wOff, rows, cols, x.byteOffset + 4 * xOff, y.byteOffset + 4 * yOff, accumulate ? 1 : 0);
+      k.matvec(at(w, wOff, rows * cols, 'matvec'), rows, cols, at(x, xOff, cols, 'matvec'), at(y, yOff, rows, 'matvec'), accumulate ? 1 : 0);
     },
     matvecT(w, wOff, rows, cols, v, vOff, y, yOff, accumulate) {
-      k.matvecT(w.byteOffset + 4 * wOff, rows, cols, v.byteOffset + 4 * vOff, y.byteOffset + 4 * yOff, accumulate ? 1 : 0);
+      k.matvecT(at(w, wOff, rows * cols, 'matvecT'), rows, cols, at(v, vOff, rows, 'matvecT'), at(y, yOff, cols, 'matvecT'), accumulate ? 1 : 0);
     },
     outerAdd(a, aOff, rows, cols, u, uOff, v, vOff) {
-      k.outerAdd(a.byteOffset + 4 * aOff, rows, cols, u.byteOffset + 4 * uOff, v.byteOffset + 4 * vOff);
+      k.outerAdd(at(a, aOff, rows * cols, 'outerAdd'), rows, cols, at(u, uOff, rows, 'outerAdd'), at(v, vOff, cols, 'outerAdd'));
     },
     outerAddBatch(a, aOff, rows, cols, us, vs, n) {
+      const dst = at(a, aOff, rows * cols, 'outerAddBatch');
       const [uT, vT] = tables(n);
       const base = table.byteOffset;
       for (let i = 0; i < n; i++) {
-        table[(uT - base) / 4 + i] = us[i].byteOffset;
-        table[(vT - base) / 4 + i] = vs[i].byteOffset;
+        table[(uT - base) / 4 + i] = at(us[i], 0, rows, 'outerAddBatch');
+        table[(vT - base) / 4 + i] = at(vs[i], 0, cols, 'outerAddBatch');
       }
-      k.outerAddBatch(a.byteOffset + 4 * aOff, rows, cols, uT, vT, n);
+      k.outerAddBatch(dst, rows, cols, uT, vT, n);
     },
     addTo(dst, dOff, src, sOff, n) {
-      k.addTo(dst.byteOffset + 4 * dOff, src.byteOffset + 4 * sOff, n);
+      k.addTo(at(dst, dOff, n, 'addTo'), at(src, sOff, n, 'addTo'), n);
     },
     cellForward(g, gOff, bias, bIhOff, bHhOff, cPrev, cPrevOff, c, cOff, tanhC, tOff, h, hOff, H) {
-      const b = bias.byteOffset;
-      k.cellForward(g.byteOffset + 4 * gOff, b + 4 * bIhOff, b + 4 * bHhOff, cPrev.byteOffset + 4 * cPrevOff,
-        c.byteOffset + 4 * cOff, tanhC.byteOffset + 4 * tOff, h.byteOffset + 4 * hOff, H);
+      k.cellForward(at(g, gOff, 4 * H, 'cellForward'), at(bias, bIhOff, 4 * H, 'cellForward'), at(bias, bHhOff, 4 * H, 'cellForward'),
+        at(cPrev, cPrevOff, H, 'cellForward'), at(c, cOff, H, 'cellForward'), at(tanhC, tOff, H, 'cellForward'),
+        at(h, hOff, H, 'cellForward'), H);
     },
     cellBackward(dh, dhOff, dc, dcOff, g, gOff, cPrev, cPrevOff, tanhC, tOff, dz, dzOff, H) {
-      k.cellBackward(dh.byteOffset + 4 * dhOff, dc.byteOffset + 4 * dcOff, g.byteOffset + 4 * gOff,
-        cPrev.byteOffset + 4 * cPrevOff, tanhC.byteOffset + 4 * tOff, dz.byteOffset + 4 * dzOff, H);
+      k.cellBackward(at(dh, dhOff, H, 'cellBackward'), at(dc, dcOff, H, 'cellBackward'), at(g, gOff, 4 * H, 'cellBackward'),
+        at(cPrev, cPrevOff, H, 'cellBackward'), at(tanhC, tOff, H, 'cellBackward'), at(dz, dzOff, 4 * H, 'cellBackward'), H);
     },
   };
 }
