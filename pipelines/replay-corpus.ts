@@ -61,12 +61,15 @@ export function replayCorpus(o: ReplayCorpusOptions): Observable<ReplayEvent> {
   const epochs = o.epochs ?? 1;
   const stats = o.runningStats ?? new RunningStats(featureDims(o.features));
   const heldOut = o.heldOut ?? [];
+  const id = o.stream ?? 'replay';
   return defer(() => {
-    const stream = o.learner.openStream(o.stream ?? 'replay', { train: o.learner.trainable });
     let epoch = 0;
     const oneEpoch = defer(() => {
       epoch += 1;
       const n = epoch;
+      // A learner stream per pass: its running accuracy is that pass's alone, and its metrics say
+      // which pass they are (pass 1 is prequential; later passes score frames already learned from).
+      const stream = o.learner.openStream(id, { train: o.learner.trainable });
       const frames$ = readCorpus('corpus', { entries: o.train, onProblem: o.onProblem }).pipe(
         concatMap((utterance) => utteranceToFrameEvents(utterance, o.features, { stream: stream.id, runningStats: stats })),
       );
@@ -85,12 +88,16 @@ export function replayCorpus(o: ReplayCorpusOptions): Observable<ReplayEvent> {
               stream: `${stream.id}/held-out`,
               onProblem: o.onProblem,
             }));
+      const training$ = (o.pace === 'realtime' ? frames$.pipe(paceRealtime(100)) : frames$).pipe(
+        learnOnline(stream),
+        map((ev): LearnerEvent => (ev.kind === 'metrics' ? { ...ev, pass: n } : ev)),
+        finalize(() => stream.close()),
+      );
       return concat(
-        (o.pace === 'realtime' ? frames$.pipe(paceRealtime(100)) : frames$).pipe(learnOnline(stream)),
+        training$,
         evaluation$.pipe(map((counts): EpochEvent => ({ kind: 'epoch', epoch: n, heldOut: counts, stats }))),
       );
     });
-    const all = Number.isFinite(epochs) ? (epochs > 0 ? oneEpoch.pipe(repeat(epochs)) : EMPTY) : oneEpoch.pipe(repeat());
-    return all.pipe(finalize(() => stream.close()));
+    return Number.isFinite(epochs) ? (epochs > 0 ? oneEpoch.pipe(repeat(epochs)) : EMPTY) : oneEpoch.pipe(repeat());
   });
 }

@@ -33,8 +33,15 @@ export interface MetricsEvent {
   loss: number | null;
   /** Updates this stream skipped or rolled back so far (a non-finite loss, gradient or weights). */
   skippedUpdates: number;
-  /** Prequential accuracy: each frame predicted before its label was learned from. */
+  /**
+   * Running accuracy of the stream: each frame predicted before its label was learned from. On
+   * audio the model has not learned from before (pass 1 of a replay, a live stream) that is a
+   * prequential score; in later passes of a replay (`pass` ≥ 2) the frames were already learned
+   * from in an earlier pass, so it is a running training accuracy.
+   */
   accuracy: number | null;
+  /** Which pass over a replayed corpus this stream is (1, 2, …); absent for live streams. */
+  pass?: number;
   framesPerSecond: number;
 }
 

@@ -78,7 +78,11 @@ export interface MetricsMessage {
   labelledFrames: number;
   chunkLoss: number | null;
   loss: number | null;
+  /** Updates skipped or rolled back on this stream (non-finite loss, gradient or weights). */
+  skippedUpdates: number;
   accuracy: number | null;
+  /** The replay's pass (1: prequential; ≥ 2: on frames already learned from); absent on live streams. */
+  pass?: number;
   framesPerSecond: number;
 }
 
@@ -296,7 +300,9 @@ function toServerMessage(ev: LearnerEvent): ServerMessage {
         labelledFrames: ev.labelledFrames,
         chunkLoss: ev.chunkLoss,
         loss: ev.loss,
+        skippedUpdates: ev.skippedUpdates,
         accuracy: ev.accuracy,
+        ...(ev.pass !== undefined && { pass: ev.pass }),
         framesPerSecond: ev.framesPerSecond,
       };
     case 'end':

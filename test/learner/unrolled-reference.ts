@@ -47,9 +47,9 @@ export function oursPerChunk(
   });
 }
 
-type P = Record<string, tf.Tensor>;
+export type P = Record<string, tf.Tensor>;
 
-function lstmStep(p: P, shape: LstmShape, x: tf.Tensor2D, h: tf.Tensor2D[], c: tf.Tensor2D[]): [tf.Tensor2D[], tf.Tensor2D[]] {
+export function lstmStep(p: P, shape: LstmShape, x: tf.Tensor2D, h: tf.Tensor2D[], c: tf.Tensor2D[]): [tf.Tensor2D[], tf.Tensor2D[]] {
   const nh: tf.Tensor2D[] = [];
   const nc: tf.Tensor2D[] = [];
   let input = x;

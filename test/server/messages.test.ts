@@ -131,6 +131,7 @@ describe('encodeServerMessage', () => {
       labelledFrames: 0,
       chunkLoss: null,
       loss: null,
+      skippedUpdates: 0,
       accuracy: null,
       framesPerSecond: 830.5,
     };
@@ -141,6 +142,7 @@ describe('encodeServerMessage', () => {
       labelledFrames: 0,
       chunkLoss: null,
       loss: null,
+      skippedUpdates: 0,
       accuracy: null,
       framesPerSecond: 830.5,
     });
