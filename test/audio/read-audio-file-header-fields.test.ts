@@ -95,6 +95,17 @@ describe('readAudioFile: corrupt WAV header fields', () => {
   });
 });
 
+describe('readAudioFile: chunk layout', () => {
+  it('reads a WAV with an odd-sized chunk (and its pad byte) before the data', async () => {
+    const tone = readFileSync('fixtures/synthetic/wav/pcm16.wav');
+    // RIFF rules: a 3-byte LIST chunk is followed by one pad byte before the next chunk.
+    const list = Buffer.from('LIST\x03\x00\x00\x00abc\x00', 'latin1');
+    const path = join(dir, 'odd-chunk.wav');
+    writeFileSync(path, Buffer.concat([tone.subarray(0, 36), list, tone.subarray(36)]));
+    assert.deepEqual((await readAudioFile(path)).samples, (await readAudioFile('fixtures/synthetic/wav/pcm16.wav')).samples);
+  });
+});
+
 describe('readAudioFile: corrupt NIST SPHERE header fields', () => {
   for (const rate of ['0', '7999', '192001', '4294967295']) {
     it(`refuses sample_rate ${rate}, naming the file and the field`, async () => {
