@@ -93,6 +93,23 @@ describe('readLabelFile', () => {
     });
   }
 
+  it('refuses times too large to be finite, naming the line', () => {
+    assert.throws(() => parseTimitPhn(`0 400 h#\n400 ${'9'.repeat(400)} sh\n`, 'a.PHN'), (err: unknown) => {
+      assert.ok(err instanceof InputError);
+      assert.equal(err.source, 'a.PHN:2');
+      assert.match(err.message, /segment "sh" runs from 0\.025 s to Infinity s; times must be finite/);
+      return true;
+    });
+    assert.throws(() => parseLab('0.0 1e999 sil\n', 'a.lab'), /^InputError: a\.lab:1: segment "sil" runs from 0 s to Infinity s; times must be finite/);
+  });
+
+  // On the old number pattern (`\d+\.?\d*`) this line backtracked for most of an hour; the
+  // answer was the same, so what this guards is that the suite finishes at all.
+  it('refuses a .lab line of a million digits at its line', () => {
+    assert.throws(() => parseLab(`0 1 a\n${'1'.repeat(1e6)}\n`, 'a.lab'), /^InputError: a\.lab:2: expected "start end phone"/);
+    assert.throws(() => parseLab(`#\n${'1'.repeat(1e6)}\n`, 'a.lab'), /^InputError: a\.lab:2: expected festival "end_time colour phone"/);
+  });
+
   it('refuses an unknown extension', async () => {
     await assert.rejects(readLabelFile('x.txt'), /x\.txt: unknown label file type "\.txt"/);
   });
