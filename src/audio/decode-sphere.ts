@@ -86,7 +86,7 @@ function parseSphereHeader(bytes: Uint8Array, source: string): { headerSize: num
     }
     if (trimmed === '' || trimmed.startsWith(';')) continue;
     const f = /^(\S+)\s+-(i|r|s\d+)\s+(.*)$/.exec(trimmed);
-    if (!f) throw new InputError(source, `bad SPHERE header line "${trimmed}"; expected "name -type value"`);
+    if (!f) throw new InputError(source, `bad SPHERE header line "${excerpt(trimmed)}"; expected "name -type value"`);
     const [, name, type, value] = f;
     fields.set(name, type === 'i' || type === 'r' ? Number(value) : value.slice(0, Number(type.slice(1))));
   }
@@ -95,6 +95,11 @@ function parseSphereHeader(bytes: Uint8Array, source: string): { headerSize: num
 }
 
 const LATIN1 = new TextDecoder('latin1');
+
+/** A corrupt header can hold a line of binary as long as the file; the message shows its start. */
+function excerpt(line: string): string {
+  return line.length <= 60 ? line : `${line.slice(0, 60)}…`;
+}
 
 /** The same scaling as wav-decoder's 16-bit PCM, so a SPHERE file and its WAV copy decode alike. */
 function int16ToFloat(x: number): number {

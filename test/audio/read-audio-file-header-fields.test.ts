@@ -134,6 +134,11 @@ describe('readAudioFile: corrupt NIST SPHERE header fields', () => {
     assert.deepEqual(audio.samples, (await readAudioFile(SPHERE)).samples);
   });
 
+  it('quotes only the start of a long bad header line', async () => {
+    const path = corruptSphere('long-line.sph', 'sample_sig_bits', `16\n${'x'.repeat(500)}`);
+    await assertRefused(path, new RegExp(`bad SPHERE header line "${'x'.repeat(60)}…"; expected "name -type value"$`));
+  });
+
   it('ignores a header field that collides with an internal name', () => {
     const path = corruptSphere('collide.sph', 'sample_sig_bits', '16\n__header_size -i 16');
     assert.deepEqual(decodeAudio(readFileSync(path), path).samples, decodeAudio(readFileSync(SPHERE), SPHERE).samples);
