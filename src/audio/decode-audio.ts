@@ -13,8 +13,8 @@ import type { MonoAudio } from './mono-audio.ts';
  * @param bytes the whole file
  * @param source file name for error messages
  * @returns mono samples in [-1, 1] at the file's rate (Hz)
- * @throws InputError naming `source`: not a WAV/SPHERE, truncated, unsupported encoding, zero
- *   samples, NaN or infinite samples.
+ * @throws InputError naming `source`: not a WAV/SPHERE, truncated, a header field out of range
+ *   (named), unsupported encoding, zero samples, NaN or infinite samples.
  *
  * ## Example
  * ```ts

@@ -1,5 +1,6 @@
 import wavDecoder from 'wav-decoder';
 import { InputError } from '../errors.ts';
+import { assertHeaderField, HEADER_LIMITS } from './assert-header-field.ts';
 
 /** Channels of a decoded file at its own sample rate, before mixing and resampling. */
 export interface DecodedChannels {
@@ -21,16 +22,35 @@ const FORMAT_NAMES: Record<number, string> = {
 const PCM_BITS = [8, 16, 24, 32];
 const FLOAT_BITS = [32, 64];
 
+/** The fmt chunk's fields, checked: a plain format tag (EXTENSIBLE resolved) and a consistent layout. */
+interface WavFormat {
+  formatTag: typeof FORMAT_PCM | typeof FORMAT_FLOAT;
+  channelCount: number;
+  /** Hz */
+  sampleRate: number;
+  blockAlign: number;
+  bits: number;
+}
+
+/** Where the fmt and data chunks lie; sizes as the header declares them. */
+interface WavChunks {
+  fmtAt: number;
+  fmtSize: number;
+  dataAt: number;
+  dataSize: number;
+}
+
 /**
  * Decodes a RIFF WAV file's bytes into its channels with `wav-decoder`, after checking the
- * chunk layout ourselves: wav-decoder silently shortens a truncated data chunk and reads past the
- * end when there is none, and does not know WAVE_FORMAT_EXTENSIBLE (which sox and most tools
- * write for 24-bit or multichannel files), so we rewrite that tag to the plain one it stands for.
+ * chunk layout and every fmt field ourselves: wav-decoder silently shortens a truncated data
+ * chunk, reads past the end when there is none, passes any sample rate on, and does not know
+ * WAVE_FORMAT_EXTENSIBLE (which sox and most tools write for 24-bit or multichannel files).
  *
  * @param bytes the whole file
  * @param source file name for error messages
- * @throws InputError naming `source` for a truncated header or data chunk, an encoding other than
- *   8/16/24/32-bit integer PCM or 32/64-bit float, or zero samples.
+ * @throws InputError naming `source` and the field for a truncated header or data chunk, an
+ *   encoding other than 8/16/24/32-bit integer PCM or 32/64-bit float, a sample rate outside
+ *   8000..192000 Hz, 0 or more than 256 channels, a block align that does not match, or zero samples.
  *
  * ## Example
  * ```ts
@@ -38,79 +58,127 @@ const FLOAT_BITS = [32, 64];
  * ```
  */
 export function decodeWav(bytes: Uint8Array, source: string): DecodedChannels {
+  const chunks = findChunks(bytes, source);
+  const format = readFormat(bytes, chunks, source);
+  const size = dataChunkSize(bytes.byteLength - chunks.dataAt, chunks.dataSize, format.blockAlign, source);
+  const decoded = decodeCanonical(format, bytes.subarray(chunks.dataAt, chunks.dataAt + size), source);
+  if (format.bits === 24 && format.formatTag === FORMAT_PCM) fixFullScaleNegative24(decoded);
+  return { channels: decoded, sampleRate: format.sampleRate };
+}
+
+function findChunks(bytes: Uint8Array, source: string): WavChunks {
   if (bytes.byteLength < 12) throw new InputError(source, `truncated WAV header (${bytes.byteLength} bytes)`);
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   if (ascii(bytes, 0, 4) !== 'RIFF' || ascii(bytes, 8, 4) !== 'WAVE') {
     throw new InputError(source, 'not a RIFF WAVE file (expected "RIFF....WAVE" at the start)');
   }
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   let fmtAt = -1;
   let fmtSize = 0;
-  let dataAt = -1;
-  let dataSize = 0;
   let pos = 12;
-  while (pos + 8 <= bytes.byteLength && dataAt < 0) {
+  while (pos + 8 <= bytes.byteLength) {
     const id = ascii(bytes, pos, 4);
     const size = view.getUint32(pos + 4, true);
+    if (id === 'data') {
+      if (fmtAt < 0) break;
+      return { fmtAt, fmtSize, dataAt: pos + 8, dataSize: size };
+    }
     if (id === 'fmt ') {
       fmtAt = pos + 8;
       fmtSize = size;
       if (fmtAt + Math.max(size, 16) > bytes.byteLength) {
         throw new InputError(source, `truncated WAV header: fmt chunk needs ${size} bytes, file ends first`);
       }
-    } else if (id === 'data') {
-      dataAt = pos + 8;
-      dataSize = size;
     }
     // Chunks are word-aligned: an odd-sized chunk is followed by one pad byte.
     pos += 8 + size + (size & 1);
   }
   if (fmtAt < 0) throw new InputError(source, 'truncated WAV header: no "fmt " chunk before the data');
-  if (dataAt < 0) throw new InputError(source, 'truncated WAV file: no "data" chunk');
-  if (fmtSize < 16) throw new InputError(source, `bad WAV header: fmt chunk of ${fmtSize} bytes, expected at least 16`);
+  throw new InputError(source, 'truncated WAV file: no "data" chunk');
+}
 
-  let formatTag = view.getUint16(fmtAt, true);
-  const channelCount = view.getUint16(fmtAt + 2, true);
-  const sampleRate = view.getUint32(fmtAt + 4, true);
-  const blockAlign = view.getUint16(fmtAt + 12, true);
-  const bits = view.getUint16(fmtAt + 14, true);
+function readFormat(bytes: Uint8Array, { fmtAt, fmtSize }: WavChunks, source: string): WavFormat {
+  if (fmtSize < 16) throw new InputError(source, `bad WAV header: fmt chunk of ${fmtSize} bytes, expected at least 16`);
+  const view = new DataView(bytes.buffer, bytes.byteOffset + fmtAt, fmtSize);
+  let formatTag = view.getUint16(0, true);
   if (formatTag === FORMAT_EXTENSIBLE) {
     // The real format is the first two bytes of the SubFormat GUID at offset 24 of the fmt chunk.
     if (fmtSize < 40) throw new InputError(source, `bad WAV header: WAVE_FORMAT_EXTENSIBLE fmt chunk of ${fmtSize} bytes, expected 40`);
-    formatTag = view.getUint16(fmtAt + 24, true);
+    formatTag = view.getUint16(24, true);
   }
-  const isFloat = formatTag === FORMAT_FLOAT;
-  if (formatTag !== FORMAT_PCM && !isFloat) {
+  if (formatTag !== FORMAT_PCM && formatTag !== FORMAT_FLOAT) {
     const name = FORMAT_NAMES[formatTag] ?? `format tag 0x${formatTag.toString(16)}`;
     throw new InputError(source, `unsupported WAV encoding ${name}; expected integer PCM (8/16/24/32-bit) or 32-bit float`);
   }
-  if (!(isFloat ? FLOAT_BITS : PCM_BITS).includes(bits)) {
-    throw new InputError(source, `unsupported WAV encoding: ${bits}-bit ${isFloat ? 'float' : 'PCM'}; expected ${isFloat ? '32- or 64-bit float' : '8, 16, 24 or 32-bit PCM'}`);
+  const format: WavFormat = {
+    formatTag,
+    channelCount: view.getUint16(2, true),
+    sampleRate: view.getUint32(4, true),
+    blockAlign: view.getUint16(12, true),
+    bits: view.getUint16(14, true),
+  };
+  assertBits(format, source);
+  assertHeaderField(source, 'fmt channels', format.channelCount, HEADER_LIMITS.channels);
+  assertHeaderField(source, 'fmt sampleRate', format.sampleRate, HEADER_LIMITS.sampleRate);
+  const expected = format.channelCount * (format.bits / 8);
+  if (format.blockAlign !== expected) {
+    const channels = `${format.channelCount} channel${format.channelCount === 1 ? '' : 's'}`;
+    throw new InputError(source, `fmt blockAlign is ${format.blockAlign}: expected ${expected} (${channels} × ${format.bits} bits / 8)`);
   }
-  if (channelCount < 1) throw new InputError(source, 'bad WAV header: 0 channels');
-  if (sampleRate < 1) throw new InputError(source, 'bad WAV header: sample rate 0 Hz');
-  if (blockAlign !== channelCount * (bits / 8)) {
-    throw new InputError(source, `bad WAV header: block align ${blockAlign}, expected ${channelCount * (bits / 8)} for ${channelCount} channel(s) of ${bits} bits`);
-  }
-  const available = bytes.byteLength - dataAt;
-  // Writers on a pipe (ffmpeg, sox) cannot seek back to fill in the size: 0xFFFFFFFF means "to the end".
-  if (dataSize === 0xffffffff) dataSize = available - (available % blockAlign);
-  if (dataSize > available) {
-    throw new InputError(source, `truncated data chunk: header says ${dataSize} bytes, file has ${available}`);
-  }
-  if (dataSize < blockAlign) throw new InputError(source, 'zero samples in the data chunk');
+  return format;
+}
 
-  // A private copy for wav-decoder: an exact ArrayBuffer (it views all of it) whose format tag
-  // we may rewrite without touching the caller's bytes.
-  const copy = bytes.slice(0, dataAt + dataSize);
-  new DataView(copy.buffer).setUint16(fmtAt, formatTag, true);
-  let decoded: { channelData: Float32Array[]; sampleRate: number };
+function assertBits({ formatTag, bits }: WavFormat, source: string): void {
+  const isFloat = formatTag === FORMAT_FLOAT;
+  if ((isFloat ? FLOAT_BITS : PCM_BITS).includes(bits)) return;
+  const kind = isFloat ? 'float' : 'PCM';
+  const allowed = isFloat ? '32 or 64' : '8, 16, 24 or 32';
+  throw new InputError(source, `unsupported WAV encoding: ${bits}-bit ${kind} (fmt bitsPerSample is ${bits}: expected ${allowed} for ${kind})`);
+}
+
+/**
+ * The data chunk's usable size in bytes, whole sample frames only. Writers on a pipe (ffmpeg)
+ * cannot seek back to fill in the size and leave 0xFFFFFFFF; a recorder stopped before it
+ * finalised its header leaves 0. Both mean "to the end of the file". Any other size past the
+ * end is a truncated file, refused rather than guessed at.
+ */
+function dataChunkSize(available: number, declared: number, blockAlign: number, source: string): number {
+  const size = declared === 0 || declared === 0xffffffff ? available : declared;
+  if (size > available) {
+    throw new InputError(
+      source,
+      `truncated data chunk: header says ${size} bytes, file has ${available} after the chunk header (expected at most that, or 0 or 0xFFFFFFFF for a size the writer did not know)`,
+    );
+  }
+  if (size < blockAlign) throw new InputError(source, 'zero samples in the data chunk');
+  return size - (size % blockAlign);
+}
+
+/**
+ * Decodes through wav-decoder from a fresh 44-byte header holding exactly the fields we
+ * checked, so it cannot walk the chunks differently from us (it ignores pad bytes and steps
+ * backwards over a short fmt chunk) or see the EXTENSIBLE tag it does not know.
+ */
+function decodeCanonical(format: WavFormat, data: Uint8Array, source: string): Float32Array[] {
+  const file = new Uint8Array(44 + data.byteLength);
+  const v = new DataView(file.buffer);
+  file.set(latin1('RIFF'), 0);
+  v.setUint32(4, 36 + data.byteLength, true);
+  file.set(latin1('WAVEfmt '), 8);
+  v.setUint32(16, 16, true);
+  v.setUint16(20, format.formatTag, true);
+  v.setUint16(22, format.channelCount, true);
+  v.setUint32(24, format.sampleRate, true);
+  v.setUint32(28, format.sampleRate * format.blockAlign, true);
+  v.setUint16(32, format.blockAlign, true);
+  v.setUint16(34, format.bits, true);
+  file.set(latin1('data'), 36);
+  v.setUint32(40, data.byteLength, true);
+  file.set(data, 44);
   try {
-    decoded = wavDecoder.decode.sync(copy.buffer);
+    return wavDecoder.decode.sync(file.buffer).channelData;
   } catch (err) {
     throw new InputError(source, `WAV decoding failed: ${(err as Error).message}`);
   }
-  if (bits === 24 && !isFloat) fixFullScaleNegative24(decoded.channelData);
-  return { channels: decoded.channelData, sampleRate };
 }
 
 /**
@@ -125,4 +193,8 @@ function fixFullScaleNegative24(channels: Float32Array[]): void {
 
 function ascii(bytes: Uint8Array, at: number, n: number): string {
   return String.fromCharCode(...bytes.subarray(at, at + n));
+}
+
+function latin1(text: string): Uint8Array {
+  return Uint8Array.from(text, (c) => c.charCodeAt(0));
 }

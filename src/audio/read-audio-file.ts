@@ -14,7 +14,8 @@ import { resampleTo16k } from './resample-to-16k.ts';
  * @param options.quality libsamplerate converter for non-16 kHz files, default `best`
  * @returns samples in [-1, 1] at 16000 Hz; `source` is `path`
  * @throws InputError naming `path`: unreadable file, not WAV/SPHERE, truncated header or data,
- *   unsupported encoding, zero samples, NaN or infinite samples.
+ *   a header field out of range (named, with what was expected: sample rate 8000..192000 Hz,
+ *   1..256 channels, block align), unsupported encoding, zero samples, NaN or infinite samples.
  *
  * ## Example
  * ```ts

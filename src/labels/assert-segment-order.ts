@@ -13,7 +13,7 @@ export interface LocatedSegment extends PhoneSegment {
  *
  * @param segments in file order, times in seconds
  * @param file label file name for the error
- * @throws InputError with source `file:line` for decreasing or overlapping times
+ * @throws InputError with source `file:line` for negative, infinite, decreasing or overlapping times
  *
  * ## Example
  * ```ts
@@ -28,6 +28,10 @@ export function assertSegmentOrder(segments: readonly LocatedSegment[], file: st
   const slack = 1e-6;
   for (const { start, end, phone, line } of segments) {
     if (!(start >= 0)) throw new InputError(`${file}:${line}`, `segment starts at ${start} s; times must be 0 or more`);
+    // Number() turns a 400-digit offset or 1e999 into Infinity, which would pass every order check.
+    if (!Number.isFinite(start) || !Number.isFinite(end)) {
+      throw new InputError(`${file}:${line}`, `segment "${phone}" runs from ${start} s to ${end} s; times must be finite`);
+    }
     if (end < start - slack) {
       throw new InputError(`${file}:${line}`, `decreasing times: segment "${phone}" ends at ${end} s, before it starts (${start} s)`);
     }

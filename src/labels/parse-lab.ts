@@ -2,7 +2,9 @@ import { InputError } from '../errors.ts';
 import { assertSegmentOrder, type LocatedSegment } from './assert-segment-order.ts';
 import type { PhoneSegment } from './phone-segment.ts';
 
-const NUMBER = String.raw`[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?`;
+// `\d+(?:\.\d*)?`, not `\d+\.?\d*`: in the latter a run of digits can be split between the two
+// parts in n ways, so a failing match on a long digit run took quadratic time (minutes per line).
+const NUMBER = String.raw`[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?`;
 const FESTIVAL_LINE = new RegExp(`^(${NUMBER})\\s+\\S+\\s+(\\S+)`);
 const TIMED_LINE = new RegExp(`^(${NUMBER})\\s+(${NUMBER})\\s+(\\S+)`);
 // HTK times count 100 ns units: 10^7 per second.

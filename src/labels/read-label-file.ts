@@ -20,7 +20,7 @@ export const LABEL_EXTENSIONS = ['.phn', '.textgrid', '.lab'] as const;
  * @param options.tier TextGrid tier name (default `phones`)
  * @returns segments in seconds, in time order
  * @throws InputError naming the file (and line): unknown extension, unreadable, unparseable,
- *   decreasing or overlapping times
+ *   no segments, infinite, decreasing or overlapping times
  *
  * ## Example
  * ```ts
@@ -44,6 +44,11 @@ export async function readLabelFile(
   const text = decodeText(bytes);
   const raw =
     ext === '.phn' ? parseTimitPhn(text, path) : ext === '.lab' ? parseLab(text, path) : parseTextGrid(text, path, options.tier);
+  // An aligner that failed, or a copy cut short, leaves an empty file: read as "no phones" it
+  // would label the whole utterance silence.
+  if (raw.length === 0) {
+    throw new InputError(path, 'no phone segments (empty file or tier, or only zero-length segments); expected at least one');
+  }
   if (options.normalize === false) return raw;
   return raw.map((s) => ({ ...s, phone: normalizePhone(s.phone) }));
 }

@@ -1,4 +1,7 @@
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { InputError } from '../../src/errors.ts';
 import { parseLab } from '../../src/labels/parse-lab.ts';
@@ -92,6 +95,47 @@ describe('readLabelFile', () => {
       });
     });
   }
+
+  it('refuses times too large to be finite, naming the line', () => {
+    assert.throws(() => parseTimitPhn(`0 400 h#\n400 ${'9'.repeat(400)} sh\n`, 'a.PHN'), (err: unknown) => {
+      assert.ok(err instanceof InputError);
+      assert.equal(err.source, 'a.PHN:2');
+      assert.match(err.message, /segment "sh" runs from 0\.025 s to Infinity s; times must be finite/);
+      return true;
+    });
+    assert.throws(() => parseLab('0.0 1e999 sil\n', 'a.lab'), /^InputError: a\.lab:1: segment "sil" runs from 0 s to Infinity s; times must be finite/);
+  });
+
+  // On the old number pattern (`\d+\.?\d*`) this line backtracked for most of an hour; the
+  // answer was the same, so what this guards is that the suite finishes at all.
+  it('refuses a .lab line of a million digits at its line', () => {
+    assert.throws(() => parseLab(`0 1 a\n${'1'.repeat(1e6)}\n`, 'a.lab'), /^InputError: a\.lab:2: expected "start end phone"/);
+    assert.throws(() => parseLab(`#\n${'1'.repeat(1e6)}\n`, 'a.lab'), /^InputError: a\.lab:2: expected festival "end_time colour phone"/);
+  });
+
+  it('refuses a label file with no segments (empty, header only, empty tier, zero-length only)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'phonestream-labels-'));
+    try {
+      const empty: [string, string][] = [
+        ['empty.PHN', ''],
+        ['header-only.lab', 'separator ;\nnfields 1\n#\n'],
+        ['zero-length.lab', '0.5 0.5 sil\n'],
+        ['empty-tier.TextGrid', 'File type = "ooTextFile"\nObject class = "TextGrid"\n0\n1\n<exists>\n1\n"IntervalTier"\n"phones"\n0\n1\n0\n'],
+      ];
+      for (const [name, text] of empty) {
+        const path = join(dir, name);
+        writeFileSync(path, text);
+        await assert.rejects(readLabelFile(path), (err: unknown) => {
+          assert.ok(err instanceof InputError, name);
+          assert.equal(err.source, path);
+          assert.match(err.message, /no phone segments \(empty file or tier, or only zero-length segments\); expected at least one/);
+          return true;
+        });
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 
   it('refuses an unknown extension', async () => {
     await assert.rejects(readLabelFile('x.txt'), /x\.txt: unknown label file type "\.txt"/);
