@@ -1,18 +1,21 @@
-import { randomBytes } from 'node:crypto';
-import { mkdir, rename, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import type { FeatureConfig } from '../features/feature-config.ts';
 import type { RunningStats } from '../features/running-stats.ts';
 import type { OnlineLearner } from '../learner/online-learner.ts';
 import { saveLearner } from '../learner/save-learner.ts';
 
-/** File beside model.json holding the feature options and the normalisation statistics. */
+/**
+ * The feature file of version-1 checkpoints, beside model.json by this fixed name. Version 2
+ * writes `features-<hash>.json` and names it in model.json (`featuresFile`).
+ */
 export const FEATURES_FILE = 'features.json';
 
 /**
  * Saves what it takes to run a trained model on new audio: the learner (tfjs format, see
- * saveLearner) and `features.json`, the feature options with the training stream's normalisation
- * statistics, since a model only understands features normalised the way it was trained.
+ * saveLearner) and its feature file, the feature options with the training stream's
+ * normalisation statistics, since a model only understands features normalised the way it was
+ * trained. Both go in one atomic step (saveLearner's): a reader, or a process killed while
+ * saving, finds the previous checkpoint or this one, never the weights of one with the
+ * statistics of the other.
  *
  * @param dir checkpoint directory (created if missing)
  * @param learner the model and its optimiser state
@@ -30,11 +33,7 @@ export async function saveCheckpoint(
   features: FeatureConfig,
   stats: RunningStats,
 ): Promise<void> {
-  await mkdir(dir, { recursive: true });
   const { normalization: _ignored, ...options } = features;
-  const json = JSON.stringify({ features: options, stats: stats.toJSON() }, null, 1);
-  const tmp = join(dir, `${FEATURES_FILE}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`);
-  await writeFile(tmp, json);
-  await rename(tmp, join(dir, FEATURES_FILE));
-  await saveLearner(learner, dir);
+  // Taken now, synchronously: statistics that keep changing during the save cannot mix in.
+  await saveLearner(learner, dir, { features: options, stats: stats.toJSON() });
 }

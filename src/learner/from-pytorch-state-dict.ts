@@ -7,8 +7,8 @@ import { paramLayout } from './param-layout.ts';
  * named `out`; each tensor as nested rows or flattened row-major) into a flat parameter vector,
  * inferring the network's sizes from the tensors: hiddenSize from `weight_hh_l0` [4H, H],
  * inputSize from `weight_ih_l0` [4H, in], layers from the `_l{k}` names, outputSize from `out.bias`. A `lstm.` prefix (the LSTM as a submodule
- * named `lstm`) is accepted. Every tensor is checked; an InputError names the tensor, the expected
- * shape and what was found.
+ * named `lstm`) is accepted. Every tensor is checked before any weight is used; an InputError names
+ * the tensor, the expected shape and what was found, or the first NaN or ±Infinity and where it is.
  *
  * @param json the parsed JSON object.
  * @param source the file name, for error messages.
@@ -46,9 +46,11 @@ export function fromPytorchStateDict(json: unknown, source: string): { shape: Ls
     const flat = got.length === 1 ? (dict[e.name] as unknown[]) : (dict[e.name] as unknown[][]).flat();
     for (let i = 0; i < e.size; i++) {
       const v = flat[i];
-      if (typeof v !== 'number' || !Number.isFinite(v)) {
+      if (typeof v !== 'number') {
         throw new InputError(source, `${e.name}: element ${i} is ${JSON.stringify(v)}, expected a finite number`);
       }
+      // JSON.stringify would show NaN and Infinity (JSON's 1e999) as null: name them as they are.
+      if (!Number.isFinite(v)) throw new InputError(source, `weight "${e.name}" holds ${v} at element ${i}, expected finite numbers`);
       params[e.offset + i] = v;
     }
   }

@@ -4,7 +4,7 @@ import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promis
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadCheckpoint } from '../../src/checkpoint/load-checkpoint.ts';
-import { FEATURES_FILE, saveCheckpoint } from '../../src/checkpoint/save-checkpoint.ts';
+import { saveCheckpoint } from '../../src/checkpoint/save-checkpoint.ts';
 import { InputError } from '../../src/errors.ts';
 import { DEFAULT_FEATURE_CONFIG, type FeatureConfig } from '../../src/features/feature-config.ts';
 import { RunningStats } from '../../src/features/running-stats.ts';
@@ -45,6 +45,12 @@ function predictions(learner: OnlineLearner) {
   return out;
 }
 
+/** The feature file a saved model.json names (version 2 names it; it is not a fixed name). */
+async function featuresPath(dir: string): Promise<string> {
+  const json = JSON.parse(await readFile(join(dir, 'model.json'), 'utf8'));
+  return join(dir, json.userDefinedMetadata.phonestream.featuresFile);
+}
+
 /** Statistics of some random vectors (non-trivial mean, variance and count). */
 function someStats(): RunningStats {
   const stats = new RunningStats(DIMS);
@@ -64,7 +70,9 @@ describe('saveCheckpoint / loadCheckpoint', () => {
     learner.dispose();
 
     const files = await readdir(dir);
-    assert.ok(files.includes('model.json') && files.includes(FEATURES_FILE), files.join(', '));
+    assert.ok(files.includes('model.json'), files.join(', '));
+    assert.ok(files.includes((await featuresPath(dir)).slice(dir.length + 1)), files.join(', '));
+    assert.ok(files.some((f) => /^features-[0-9a-f]+\.json$/.test(f)), files.join(', '));
     assert.ok(files.some((f) => /^weights-.*\.bin$/.test(f)), files.join(', '));
     assert.ok(!files.some((f) => f.includes('.tmp-')), `temporary files left: ${files.join(', ')}`);
 
@@ -105,30 +113,31 @@ describe('saveCheckpoint / loadCheckpoint', () => {
     }
   });
 
-  it('should reject features.json whose statistics have the wrong dims, naming features.json', async () => {
+  it('should reject a feature file whose statistics have the wrong dims, naming it', async () => {
     const dir = join(root, 'wrong-dims');
     const learner = trainedLearner();
     await saveCheckpoint(dir, learner, { ...DEFAULT_FEATURE_CONFIG, deltaOrder: 2 }, someStats());
     learner.dispose();
-    const path = join(dir, FEATURES_FILE);
+    const path = await featuresPath(dir);
     const json = JSON.parse(await readFile(path, 'utf8'));
     json.stats = new RunningStats(26).toJSON();
     await writeFile(path, JSON.stringify(json));
     await assert.rejects(loadCheckpoint(dir), (err: unknown) => {
       assert.ok(err instanceof InputError, String(err));
       assert.equal(err.source, path);
-      assert.match(err.message, /features\.json: .*39 dims/);
+      assert.match(err.message, /features-[0-9a-f]+\.json: stats: expected 39 dims/);
       return true;
     });
   });
 
-  it('should reject a features.json that is not JSON, naming it', async () => {
+  it('should reject a feature file that is not JSON, naming it', async () => {
     const dir = join(root, 'bad-json');
     const learner = trainedLearner();
-    await saveCheckpoint(dir, learner, DEFAULT_FEATURE_CONFIG, new RunningStats(DIMS));
+    await saveCheckpoint(dir, learner, { ...DEFAULT_FEATURE_CONFIG, deltaOrder: 2 }, new RunningStats(DIMS));
     learner.dispose();
-    await writeFile(join(dir, FEATURES_FILE), '{"features": ');
-    await assert.rejects(loadCheckpoint(dir), (err: unknown) => err instanceof InputError && err.source === join(dir, FEATURES_FILE) && /not valid JSON/.test(err.message));
+    const path = await featuresPath(dir);
+    await writeFile(path, '{"features": ');
+    await assert.rejects(loadCheckpoint(dir), (err: unknown) => err instanceof InputError && err.source === path && /not valid JSON/.test(err.message));
   });
 
   it('should give the default feature options and empty statistics without features.json', async () => {
@@ -159,10 +168,74 @@ describe('saveCheckpoint / loadCheckpoint', () => {
     const learner = trainedLearner();
     await saveCheckpoint(dir, learner, { ...DEFAULT_FEATURE_CONFIG, deltaOrder: 1 }, new RunningStats(DIMS));
     learner.dispose();
+    const path = await featuresPath(dir);
     await assert.rejects(loadCheckpoint(dir), (err: unknown) => {
       assert.ok(err instanceof InputError, String(err));
-      assert.equal(err.source, join(dir, FEATURES_FILE));
+      assert.equal(err.source, path);
       assert.match(err.message, /26 dims, expected 39/);
+      return true;
+    });
+  });
+
+  it('should refuse statistics holding Infinity, a negative or missing variance, or fractional frames, naming the file and field', async () => {
+    const dir = join(root, 'bad-stats');
+    const learner = trainedLearner();
+    await saveCheckpoint(dir, learner, { ...DEFAULT_FEATURE_CONFIG, deltaOrder: 2 }, someStats());
+    learner.dispose();
+    const path = await featuresPath(dir);
+    const good = JSON.parse(await readFile(path, 'utf8'));
+    const cases: [(s: any) => void, RegExp][] = [
+      // JSON cannot write Infinity, but parses 1e999 as Infinity; the marker is replaced below.
+      [(s) => (s.mean[3] = 'INF'), /stats\.mean\[3\] must be a finite number, got Infinity$/],
+      [(s) => (s.variance[5] = -0.5), /stats\.variance\[5\] must be a finite non-negative number, got -0\.5$/],
+      [(s) => (s.variance[0] = null), /stats\.variance\[0\] must be a finite non-negative number, got null$/],
+      [(s) => (s.frames = 1.5), /stats\.frames must be an integer ≥ 0, got 1\.5$/],
+    ];
+    for (const [mutate, pattern] of cases) {
+      const json = structuredClone(good);
+      mutate(json.stats);
+      await writeFile(path, JSON.stringify(json).replace('"INF"', '1e999'));
+      await assert.rejects(loadCheckpoint(dir), (err: unknown) => {
+        assert.ok(err instanceof InputError, String(err));
+        assert.equal(err.source, path);
+        assert.match(err.message, pattern);
+        return true;
+      });
+    }
+  });
+
+  it('should load a version-1 checkpoint with its features.json (fixtures/checkpoint)', async () => {
+    const json = JSON.parse(await readFile('fixtures/checkpoint/model.json', 'utf8'));
+    assert.equal(json.userDefinedMetadata.phonestream.formatVersion, 1, 'the fixture is a version-1 checkpoint');
+    const saved = JSON.parse(await readFile('fixtures/checkpoint/features.json', 'utf8'));
+    const loaded = await loadCheckpoint('fixtures/checkpoint', { trainable: false });
+    try {
+      assert.equal(loaded.stats.count, saved.stats.frames);
+      assert.equal(loaded.stats.mean[0], saved.stats.mean[0]);
+    } finally {
+      loaded.learner.dispose();
+    }
+  });
+
+  it('should name the feature file model.json names when it is missing, and remove a stale features.json on save', async () => {
+    const dir = join(root, 'named-features');
+    await mkdir(dir);
+    // A version-1 features.json of some older run: a version-2 save supersedes and removes it.
+    await writeFile(join(dir, 'features.json'), JSON.stringify({ features: {}, stats: new RunningStats(26).toJSON() }));
+    const learner = trainedLearner();
+    const stats = someStats();
+    await saveCheckpoint(dir, learner, { ...DEFAULT_FEATURE_CONFIG, deltaOrder: 2 }, stats);
+    learner.dispose();
+    assert.ok(!(await readdir(dir)).includes('features.json'), 'stale features.json removed');
+    const loaded = await loadCheckpoint(dir);
+    assert.equal(loaded.stats.count, stats.count);
+    loaded.learner.dispose();
+    const path = await featuresPath(dir);
+    await rm(path);
+    await assert.rejects(loadCheckpoint(dir), (err: unknown) => {
+      assert.ok(err instanceof InputError, String(err));
+      assert.equal(err.source, path);
+      assert.match(err.message, /cannot read the feature options and statistics \(named by .*model\.json\) \(ENOENT\)$/);
       return true;
     });
   });
@@ -170,7 +243,7 @@ describe('saveCheckpoint / loadCheckpoint', () => {
   it('should name model.json when the directory holds no model', async () => {
     const dir = join(root, 'empty');
     await mkdir(dir);
-    await writeFile(join(dir, FEATURES_FILE), JSON.stringify({ features: {}, stats: new RunningStats(26).toJSON() }));
+    await writeFile(join(dir, 'features.json'), JSON.stringify({ features: {}, stats: new RunningStats(26).toJSON() }));
     await assert.rejects(loadCheckpoint(dir), (err: unknown) => err instanceof InputError && err.message.includes(join(dir, 'model.json')));
   });
 });

@@ -13,6 +13,8 @@ const CORPUS = 'fixtures/corpus';
 const readJson = async (path: string) => JSON.parse(await readFile(path, 'utf8'));
 /** The learner metadata saveLearner writes into model.json. */
 const learnerMeta = async (dir: string) => (await readJson(join(dir, 'model.json'))).userDefinedMetadata.phonestream;
+/** The feature options and statistics saved with the learner: the file model.json names. */
+const savedFeatures = async (dir: string) => readJson(join(dir, (await learnerMeta(dir)).featuresFile));
 
 /** 25 ms windows every 10 ms: floor((N − 400)/160) + 1 frames for N samples at 16 kHz. */
 const framesOf = (samples: number) => Math.floor((samples - 400) / 160) + 1;
@@ -64,14 +66,14 @@ describe('phonestream replay', () => {
     assert.ok(s.config.phones.includes('sil') && s.config.phones.length > 20, s.config.phones.join(' '));
 
     const files = await readdir(ckpt);
-    assert.ok(files.includes('model.json'), files.join(', '));
-    assert.ok(files.includes('features.json'), files.join(', '));
-    assert.ok(files.some((f) => /^weights-.*\.bin$/.test(f)), files.join(', '));
     const meta = await learnerMeta(ckpt);
+    assert.ok(files.includes('model.json'), files.join(', '));
+    assert.ok(files.includes(meta.featuresFile), files.join(', '));
+    assert.ok(files.some((f) => /^weights-.*\.bin$/.test(f)), files.join(', '));
     // one update per 20 frames, the partial chunk at each utterance end included, over 2 epochs
     const chunksPerEpoch = sum(trainFrames.map((n) => Math.ceil(n / 20)));
     assert.equal(meta.updates, 2 * chunksPerEpoch);
-    assert.equal((await readJson(join(ckpt, 'features.json'))).stats.frames, 2 * sum(trainFrames));
+    assert.equal((await savedFeatures(ckpt)).stats.frames, 2 * sum(trainFrames));
 
     // --load continues: same phones and size (--hidden is ignored), updates and statistics carry on
     const next = join(dir, 'ckpt2');
@@ -82,7 +84,12 @@ describe('phonestream replay', () => {
     assert.equal(s2.config.hiddenSize, 16);
     assert.equal(s2.frames, sum(trainFrames));
     assert.equal((await learnerMeta(next)).updates, 3 * chunksPerEpoch);
-    assert.equal((await readJson(join(next, 'features.json'))).stats.frames, 3 * sum(trainFrames));
+    assert.equal((await savedFeatures(next)).stats.frames, 3 * sum(trainFrames));
+
+    // a --dims that contradicts the checkpoint is refused rather than silently ignored
+    const mismatch = await cli('replay', CORPUS, '--load', ckpt, '--dims', '39', '--quiet');
+    assert.equal(mismatch.code, 1, mismatch.stderr);
+    assert.ok(mismatch.stderr.includes(`replay: --dims 39, but the checkpoint ${ckpt} takes 26-dim features; leave --dims out with --load`), mismatch.stderr);
   });
 
   it('should run the framewise and utterance presets, with plain progress lines when stderr is not a TTY', async () => {

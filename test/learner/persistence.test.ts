@@ -141,6 +141,88 @@ describe('save / load (tfjs format, atomic)', () => {
   });
 });
 
+describe('load refuses non-finite and corrupt checkpoints, naming the file and the tensor or field', () => {
+  /** A saved learner, its model.json (parsed) and the path of its weights file. */
+  async function saved(name: string) {
+    const a = trained({ inputSize: 4, phones, hiddenSize: 6, k1: 4, k2: 4 });
+    const target = join(dir, name);
+    await a.save(target);
+    a.dispose();
+    const json = JSON.parse(await readFile(join(target, 'model.json'), 'utf8'));
+    return { target, json, bin: join(target, json.weightsManifest[0].paths[0]) };
+  }
+
+  /** Overwrites element `i` of the named tensor in the weights file with `value`, as float32. */
+  async function poke(json: any, bin: string, name: string, i: number, value: number): Promise<void> {
+    let offset = 0;
+    for (const w of json.weightsManifest[0].weights) {
+      if (w.name === name) break;
+      offset += 4 * w.shape.reduce((a: number, b: number) => a * b, 1);
+    }
+    const bytes = await readFile(bin);
+    bytes.writeFloatLE(value, offset + 4 * i);
+    await writeFile(bin, bytes);
+  }
+
+  const rejectsWith = (target: string, source: string, pattern: RegExp) =>
+    assert.rejects(loadLearner(target), (e: unknown) => {
+      assert.ok(e instanceof InputError, String(e));
+      assert.equal(e.source, source);
+      assert.match(e.message, pattern);
+      return true;
+    });
+
+  it('a NaN or Infinity in a weight or an optimiser slot', async () => {
+    for (const [name, i, value, what] of [
+      ['weight_hh_l0', 17, NaN, 'weight'],
+      ['out.bias', 4, -Infinity, 'weight'],
+      ['optimizer/params/m', 3, Infinity, 'optimizer slot'],
+      ['optimizer/params/v', 0, NaN, 'optimizer slot'],
+    ] as const) {
+      const { target, json, bin } = await saved(`nan-${name.replace(/\W/g, '-')}`);
+      await poke(json, bin, name, i, value);
+      await rejectsWith(target, bin, new RegExp(`${what} "${name}" holds ${value} at element ${i}, expected finite numbers$`));
+    }
+  });
+
+  it('a manifest entry without a shape, a config that is not one, bad updates, slots of another optimiser', async () => {
+    const { target, json } = await saved('corrupt-manifest');
+    const jsonPath = join(target, 'model.json');
+    const write = (j: unknown) => writeFile(jsonPath, JSON.stringify(j));
+    const clone = () => JSON.parse(JSON.stringify(json));
+
+    const noShape = clone();
+    delete noShape.weightsManifest[0].weights[1].shape;
+    await write(noShape);
+    await rejectsWith(target, jsonPath, /weightsManifest\[0\]\.weights\[1\]: expected \{name, shape: integers ≥ 0, dtype: float32\|int32\}, got \{"name":"weight_hh_l0"/);
+
+    const noConfig = clone();
+    noConfig.userDefinedMetadata.phonestream.config = 'adam';
+    await write(noConfig);
+    await rejectsWith(target, jsonPath, /userDefinedMetadata\.phonestream\.config: expected the learner's config object, got "adam"/);
+
+    const badConfig = clone();
+    badConfig.userDefinedMetadata.phonestream.config.hiddenSize = -6;
+    await write(badConfig);
+    await rejectsWith(target, jsonPath, /userDefinedMetadata\.phonestream\.config: .*hiddenSize/);
+
+    const badUpdates = clone();
+    badUpdates.userDefinedMetadata.phonestream.updates = 'many';
+    await write(badUpdates);
+    await rejectsWith(target, jsonPath, /userDefinedMetadata\.phonestream\.updates: expected an integer ≥ 0, got "many"$/);
+
+    const otherOptimizer = clone();
+    Object.assign(otherOptimizer.userDefinedMetadata.phonestream.config, { optimizer: 'sgd', momentum: 0.9 });
+    await write(otherOptimizer);
+    await rejectsWith(target, join(target, json.weightsManifest[0].paths[0]), /optimizer state: expected optimizer\/iter, optimizer\/params\/momentum for sgd, got optimizer\/iter, optimizer\/params\/m, optimizer\/params\/v$/);
+
+    const outside = clone();
+    outside.weightsManifest[0].paths = ['../elsewhere.bin'];
+    await write(outside);
+    await rejectsWith(target, jsonPath, /weightsManifest\[0\]\.paths\[0\] must be a file name, got "\.\.\/elsewhere\.bin"$/);
+  });
+});
+
 describe('PyTorch nn.LSTM state-dict JSON', () => {
   it('round-trips through toPytorchStateDict / fromPytorchStateDict (1 and 2 layers)', () => {
     for (const layers of [1, 2]) {
@@ -209,6 +291,13 @@ describe('PyTorch nn.LSTM state-dict JSON', () => {
     assert.throws(() => fromPytorchStateDict(missing, 'm.json'), /m\.json: missing tensor "weight_ih_l0"/);
     assert.throws(() => fromPytorchStateDict({ ...json, extra: [1] }, 'm.json'), /m\.json: unexpected tensor "extra"/);
     assert.throws(() => fromPytorchStateDict({ ...json, 'out.bias': [0, 0, 0, 0, 'x'] }, 'm.json'), /m\.json: out\.bias: element 4 is "x", expected a finite number/);
+    // NaN can only come from a caller's object; Infinity also from JSON (1e999). Neither may reach the weights.
+    const nan = { ...json, weight_hh_l0: (json.weight_hh_l0 as number[][]).flat().map((v, i) => (i === 17 ? NaN : v)) };
+    assert.throws(() => fromPytorchStateDict(nan, 'm.json'), /^InputError: m\.json: weight "weight_hh_l0" holds NaN at element 17, expected finite numbers$/);
+    const text = JSON.stringify({ ...json, 'out.bias': [0, 0, 'INF', 0, 0] }).replace('"INF"', '1e999');
+    const kept = a.params.slice();
+    assert.throws(() => a.importPytorch(JSON.parse(text), 'm.json'), /^InputError: m\.json: weight "out\.bias" holds Infinity at element 2, expected finite numbers$/);
+    assert.deepEqual(a.params, kept, 'a refused import leaves the weights as they were');
     const wide = new OnlineLearner({ inputSize: 4, phones, hiddenSize: 4 });
     assert.throws(() => a.importPytorch(wide.exportPytorch(), 'w.json'), /^.*w\.json: hiddenSize is 4, but the learner's is 3$/);
     a.dispose();

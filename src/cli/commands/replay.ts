@@ -1,11 +1,11 @@
 import { writeFile } from 'node:fs/promises';
-import { lastValueFrom, tap } from 'rxjs';
+import { from, lastValueFrom, takeUntil, tap } from 'rxjs';
 import { splitByFile } from '../../corpus/split-by-file.ts';
 import type { CorpusProblem } from '../../corpus/corpus-entry.ts';
 import { DEFAULT_FEATURE_CONFIG, type FeatureConfig } from '../../features/feature-config.ts';
 import { featureDims } from '../../features/feature-dims.ts';
 import { loadFeatureStats } from '../../features/load-feature-stats.ts';
-import { InputError } from '../../errors.ts';
+import { ConfigError, InputError } from '../../errors.ts';
 import { RunningStats } from '../../features/running-stats.ts';
 import type { OnlineLearner } from '../../learner/online-learner.ts';
 import type { BackendName } from '../../learner/select-backend.ts';
@@ -17,6 +17,7 @@ import { LEARNER_OPTION_SPECS, LEARNER_OPTIONS_HELP, learnerOptionsFrom } from '
 import { listCorpora } from '../list-corpora.ts';
 import { choiceOption, numberOption, parseOptions } from '../parse-options.ts';
 import { createProgressReporter } from '../progress-reporter.ts';
+import { watchInterrupt } from '../watch-interrupt.ts';
 
 const HELP = `Usage: phonestream replay CORPUS... [options]
 
@@ -36,11 +37,15 @@ Options:
   --stats FILE        normalise with fixed statistics from 'phonestream stats' instead of the
                       running mean and variance of the replay so far
   --load DIR          continue from a checkpoint (its phone set and feature options)
-  --save DIR          write the checkpoint at the end (tfjs format + features.json)
+  --save DIR          write the checkpoint at the end (tfjs format + feature options and statistics)
   --summary FILE      write the summary as JSON
   --backend tensorflow|wasm|cpu  (default: the fastest available)
   --quiet             no progress display
 ${LEARNER_OPTIONS_HELP}
+
+SIGINT or SIGTERM (Ctrl-C) stops the replay after the current update: the summary (marked
+interrupted) and, with --save, the checkpoint of the weights as they are are still written, and the
+exit code is 0; without --save nothing is saved and the exit code is 130 (SIGINT) or 143 (SIGTERM).
 
 Example:
   phonestream replay ../shared/corpus --epochs 3 --k1 20 --k2 20 --delay 3 --save runs/lj --summary out.json`;
@@ -98,6 +103,10 @@ export const command: CliCommand = {
       const checkpoint = await loadCheckpoint(values.load, { ...(lr !== undefined && { lr }), ...(clip !== undefined && { clip }) });
       ({ learner, features, stats } = checkpoint);
       try {
+        // The checkpoint decides the features; a --dims that disagrees would be silently ignored.
+        if (dims !== undefined && Number(dims) !== featureDims(features)) {
+          throw new ConfigError(`replay: --dims ${dims}, but the checkpoint ${values.load} takes ${featureDims(features)}-dim features; leave --dims out with --load`);
+        }
         entries = await assertCorpusPhones(listed, learner.config.phones, onProblem, positionals.join(', '));
       } catch (err) {
         learner.dispose();
@@ -119,6 +128,8 @@ export const command: CliCommand = {
       features = { ...features, normalization: { kind: 'fixed', stats: fixed } };
       stats.restore(fixed.frames, fixed.mean, fixed.variance);
     }
+    // From here on a signal stops the replay and the results so far are still reported and saved.
+    const interrupt = watchInterrupt((line) => process.stderr.write(`${line}\n`));
     try {
       const { train, heldOut } = splitByFile(entries, heldOutFraction, splitSeed);
       if (train.length === 0) throw new Error('no training files left after the held-out split; lower --held-out');
@@ -127,6 +138,8 @@ export const command: CliCommand = {
       const startedAt = performance.now();
       await lastValueFrom(
         replayCorpus({ train, heldOut, learner, features, epochs, pace, runningStats: stats, onProblem }).pipe(
+          // Updates are synchronous, so stopping between events leaves the last update complete.
+          takeUntil(from(interrupt.received)),
           tap((ev) => {
             summary.observe(ev, performance.now() - startedAt);
             progress?.update(summary.snapshot());
@@ -135,15 +148,28 @@ export const command: CliCommand = {
         { defaultValue: undefined },
       );
       progress?.stop();
-      const result = { ...summary.toJSON(), heldOutFiles: heldOut.length, trainFiles: train.length, skippedFiles: problems.length };
+      const signal = interrupt.signal;
+      const result = {
+        ...summary.toJSON(),
+        heldOutFiles: heldOut.length,
+        trainFiles: train.length,
+        skippedFiles: problems.length,
+        interrupted: signal !== undefined,
+        ...(signal !== undefined && { signal }),
+      };
       process.stdout.write(formatSummary(result));
       if (typeof values.summary === 'string') await writeFile(values.summary, JSON.stringify(result, null, 2) + '\n');
       if (typeof values.save === 'string') {
         await saveCheckpoint(values.save, learner, features, stats);
-        process.stdout.write(`saved checkpoint to ${values.save}\n`);
+        if (signal === undefined) process.stdout.write(`saved checkpoint to ${values.save}\n`);
+        else process.stderr.write(`interrupted: saved checkpoint to ${values.save} after ${learner.version} updates\n`);
+      } else if (signal !== undefined) {
+        process.stderr.write('interrupted: nothing saved (no --save DIR)\n');
+        return interrupt.exitCode();
       }
       return 0;
     } finally {
+      interrupt.dispose();
       learner.dispose();
     }
   },
@@ -230,7 +256,7 @@ class ReplaySummary {
 const finiteOrNull = (x: number) => (Number.isFinite(x) ? x : null);
 const pct = (x: number | null) => (x === null ? 'n/a' : `${(100 * x).toFixed(1)}%`);
 
-function formatSummary(s: ReturnType<ReplaySummary['toJSON']> & { heldOutFiles: number; trainFiles: number; skippedFiles: number }): string {
+function formatSummary(s: ReturnType<ReplaySummary['toJSON']> & { heldOutFiles: number; trainFiles: number; skippedFiles: number; signal?: string }): string {
   const c = s.config;
   const lines = [
     `replay: ${s.utterances} utterances, ${s.frames} frames in ${s.seconds.toFixed(1)} s ` +
@@ -248,5 +274,6 @@ function formatSummary(s: ReturnType<ReplaySummary['toJSON']> & { heldOutFiles: 
     lines.push(`most confused (held out): ${s.heldOutTopConfusions.slice(0, 5).map(([t, p, n]) => `${t}→${p} ${n}`).join(', ')}`);
   }
   if (s.skippedFiles > 0) lines.push(`${s.skippedFiles} file(s) skipped (see above)`);
+  if (s.signal !== undefined) lines.push(`interrupted by ${s.signal} after ${s.epochs.length} complete epoch(s)`);
   return lines.join('\n') + '\n';
 }
