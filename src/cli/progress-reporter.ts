@@ -9,9 +9,13 @@ export interface ProgressSnapshot {
   utterances: number;
   totalUtterances: number;
   realTimeFactor: number;
+  /** The pass's running accuracy: prequential in pass 1, on frames already learned from later. */
   accuracy: number | null;
   loss: number | null;
 }
+
+/** The name of the pass's accuracy: what it measures. */
+const accuracyName = (s: ProgressSnapshot): string => (s.epoch === 1 ? 'prequential acc' : 'training acc');
 
 export interface ProgressReporter {
   update(s: ProgressSnapshot): void;
@@ -22,7 +26,8 @@ const pct = (x: number | null) => (x === null ? '  -  ' : `${(100 * x).toFixed(1
 const num = (x: number | null) => (x === null ? '  -  ' : x.toFixed(3));
 
 /**
- * A progress bar on a terminal (utterances, frames, real-time factor, running accuracy, loss, ETA);
+ * A progress bar on a terminal (utterances, frames, real-time factor, the pass's running accuracy
+ * named for what it is, loss, ETA);
  * plain log lines every `intervalMs` when stderr is not a TTY, so CI logs and pipes stay readable.
  */
 export function createProgressReporter(
@@ -35,7 +40,7 @@ export function createProgressReporter(
         stream,
         format:
           'epoch {epoch}/{epochs} [{bar}] {percentage}% | {frames} frames | utt {value}/{total} | ' +
-          '{rtf}x real time | acc {acc} | loss {loss} | ETA {eta_formatted}',
+          '{rtf}x real time | {accName} {acc} | loss {loss} | ETA {eta_formatted}',
         hideCursor: true,
         etaBuffer: 50,
       },
@@ -49,6 +54,7 @@ export function createProgressReporter(
           epochs: s.epochs,
           frames: s.frames,
           rtf: s.realTimeFactor.toFixed(1),
+          accName: accuracyName(s),
           acc: pct(s.accuracy),
           loss: num(s.loss),
         };
@@ -69,7 +75,7 @@ export function createProgressReporter(
   const print = (s: ProgressSnapshot) =>
     stream.write(
       `epoch ${s.epoch}/${s.epochs} utterances ${s.utterances}/${s.totalUtterances} frames ${s.frames} ` +
-        `${s.realTimeFactor.toFixed(1)}x real time, accuracy ${pct(s.accuracy)}, loss ${num(s.loss)}\n`,
+        `${s.realTimeFactor.toFixed(1)}x real time, ${accuracyName(s)} ${pct(s.accuracy)}, loss ${num(s.loss)}\n`,
     );
   return {
     update(s) {

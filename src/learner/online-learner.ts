@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { ConfigError, InputError } from '../errors.ts';
 import { allocFloats, freeFloats } from './kernels/alloc-floats.ts';
+import { firstNonFinite } from './first-non-finite.ts';
 import { wasmArena } from './kernels/wasm-arena.ts';
 import { blockBytes } from './stream-memory.ts';
 import { initParams } from './init-params.ts';
@@ -268,12 +269,6 @@ function sumOfSquares(a: Float32Array): number {
   }
   for (let i = n4; i < a.length; i++) s0 += a[i] * a[i];
   return s0 + s1 + s2 + s3;
-}
-
-/** Index of the first NaN or ±Infinity in a, or −1. */
-function firstNonFinite(a: Float32Array): number {
-  for (let i = 0; i < a.length; i++) if (!Number.isFinite(a[i])) return i;
-  return -1;
 }
 
 function assertFinite(a: Float32Array, what: string): void {

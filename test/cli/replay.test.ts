@@ -51,9 +51,19 @@ describe('phonestream replay', () => {
     assert.equal(s.utterances, 2 * trainFrames.length);
     assert.equal(s.trainFiles, 5);
     assert.equal(s.heldOutFiles, 1);
-    for (const key of ['prequentialAccuracy', 'heldOutAccuracy']) {
+    for (const key of ['pass1PrequentialAccuracy', 'lastPassTrainingAccuracy', 'heldOutAccuracy']) {
       assert.ok(s[key] >= 0 && s[key] <= 1, `${key} ${s[key]}`);
     }
+    assert.equal(s.prequentialAccuracy, undefined, 'no figure mixes first-sight and already-learned frames');
+    // Pass 1 is prequential; pass 2 scores frames already learned from, and says so.
+    assert.equal(s.epochs[0].prequentialAccuracy, s.pass1PrequentialAccuracy);
+    assert.equal(s.epochs[0].trainingAccuracy, null);
+    assert.equal(s.epochs[1].prequentialAccuracy, null);
+    assert.equal(s.epochs[1].trainingAccuracy, s.lastPassTrainingAccuracy);
+    assert.deepEqual(s.epochs.map((e: { utterances: number }) => e.utterances), [5, 5], 'utterances per pass, not summed');
+    assert.equal(s.skippedUpdates, 0);
+    assert.match(res.stdout, /epoch 1: prequential accuracy [\d.]+% \(each frame predicted before learning from it, first sight\)/);
+    assert.match(res.stdout, /epoch 2: training accuracy [\d.]+% \(on frames already learned from in earlier passes\)/);
     assert.ok(Number.isFinite(s.loss) && s.loss > 0, `loss ${s.loss}`);
     assert.ok(s.framesPerSecond > 0 && Number.isFinite(s.framesPerSecond));
     assert.ok(Math.abs(s.realTimeFactor - s.framesPerSecond / 100) < 1e-9);
@@ -111,7 +121,7 @@ describe('phonestream replay', () => {
     assert.doesNotMatch(framewise.stderr, /\x1b/);
     const lines = framewise.stderr.trimEnd().split('\n');
     assert.ok(lines.length >= 1);
-    for (const line of lines) assert.match(line, /^epoch 1\/1 utterances \d+\/5 frames \d+ [\d.]+x real time, accuracy /);
+    for (const line of lines) assert.match(line, /^epoch 1\/1 utterances \d+\/5 frames \d+ [\d.]+x real time, prequential acc /);
     assert.match(lines.at(-1)!, new RegExp(`^epoch 1/1 utterances 5/5 frames ${sum(trainFrames)} `));
   });
 });

@@ -177,15 +177,25 @@ export const command: CliCommand = {
 
 /** Accumulates the replay's events into what the progress display and the summary report. */
 class ReplaySummary {
-  private frames = 0;
+  /** Frames and utterances of the passes already finished (each pass is its own learner stream). */
+  private framesBefore = 0;
+  private skippedBefore = 0;
   private utterances = 0;
   private epoch = 1;
-  private labelled = 0;
-  private accuracy: number | null = null;
-  private loss: number | null = null;
+  /** The current pass's figures, from its stream's latest metrics. */
+  private pass = { frames: 0, accuracy: null as number | null, loss: null as number | null, skippedUpdates: 0, utterances: 0 };
   private elapsedMs = 0;
-  private readonly epochResults: { epoch: number; prequentialAccuracy: number | null; heldOutAccuracy: number | null; heldOutFrames: number }[] = [];
-  private epochStart = { labelled: 0, correct: 0 };
+  private readonly epochResults: {
+    epoch: number;
+    /** Pass 1: each frame predicted before it was learned from, and never seen before in this run. */
+    prequentialAccuracy: number | null;
+    /** Passes 2 and later: the same running score on frames already learned from in earlier passes. */
+    trainingAccuracy: number | null;
+    heldOutAccuracy: number | null;
+    heldOutFrames: number;
+    utterances: number;
+    skippedUpdates: number;
+  }[] = [];
   private heldOutTop: [string, string, number][] = [];
 
   constructor(
@@ -198,25 +208,34 @@ class ReplaySummary {
   observe(ev: ReplayEvent, elapsedMs: number): void {
     this.elapsedMs = elapsedMs;
     if (ev.kind === 'metrics') {
-      this.frames = ev.frames;
-      this.labelled = ev.labelledFrames;
-      this.accuracy = ev.accuracy;
-      this.loss = ev.loss;
+      this.pass.frames = ev.frames;
+      this.pass.accuracy = ev.accuracy;
+      this.pass.loss = ev.loss;
+      this.pass.skippedUpdates = ev.skippedUpdates;
     } else if (ev.kind === 'end') {
       this.utterances += 1;
+      this.pass.utterances += 1;
     } else if (ev.kind === 'epoch') {
-      const correct = (this.accuracy ?? 0) * this.labelled;
-      const n = this.labelled - this.epochStart.labelled;
+      const first = ev.epoch === 1;
       this.epochResults.push({
         epoch: ev.epoch,
-        prequentialAccuracy: n > 0 ? (correct - this.epochStart.correct) / n : null,
+        prequentialAccuracy: first ? this.pass.accuracy : null,
+        trainingAccuracy: first ? null : this.pass.accuracy,
         heldOutAccuracy: ev.heldOut?.accuracy() ?? null,
         heldOutFrames: ev.heldOut?.frames ?? 0,
+        utterances: this.pass.utterances,
+        skippedUpdates: this.pass.skippedUpdates,
       });
       this.heldOutTop = ev.heldOut?.topConfusions(10) ?? [];
-      this.epochStart = { labelled: this.labelled, correct };
+      this.framesBefore += this.pass.frames;
+      this.skippedBefore += this.pass.skippedUpdates;
+      this.pass = { frames: 0, accuracy: null, loss: this.pass.loss, skippedUpdates: 0, utterances: 0 };
       this.epoch = Math.min(ev.epoch + 1, this.epochs);
     }
+  }
+
+  private get frames(): number {
+    return this.framesBefore + this.pass.frames;
   }
 
   snapshot() {
@@ -228,20 +247,23 @@ class ReplaySummary {
       utterances: this.utterances,
       totalUtterances: this.trainFiles * this.epochs,
       realTimeFactor: fps / 100,
-      accuracy: this.accuracy,
-      loss: this.loss,
+      accuracy: this.pass.accuracy,
+      loss: this.pass.loss,
     };
   }
 
   toJSON() {
     const fps = this.elapsedMs > 0 ? (1000 * this.frames) / this.elapsedMs : 0;
     const last = this.epochResults.at(-1);
+    const lastTraining = this.epochResults.filter((e) => e.epoch > 1).at(-1);
     return {
       frames: this.frames,
       utterances: this.utterances,
-      prequentialAccuracy: this.accuracy,
+      pass1PrequentialAccuracy: this.epochResults[0]?.prequentialAccuracy ?? (this.epoch === 1 ? this.pass.accuracy : null),
+      lastPassTrainingAccuracy: lastTraining?.trainingAccuracy ?? null,
       heldOutAccuracy: last?.heldOutAccuracy ?? null,
-      loss: this.loss,
+      loss: this.pass.loss,
+      skippedUpdates: this.skippedBefore + this.pass.skippedUpdates,
       framesPerSecond: fps,
       realTimeFactor: fps / 100,
       seconds: this.elapsedMs / 1000,
@@ -265,10 +287,14 @@ function formatSummary(s: ReturnType<ReplaySummary['toJSON']> & { heldOutFiles: 
       `delay=${c.delay}, ${c.optimizer} lr=${c.lr}`,
     ...s.epochs.map(
       (e) =>
-        `epoch ${e.epoch}: prequential accuracy ${pct(e.prequentialAccuracy)}, held-out accuracy ${pct(e.heldOutAccuracy)} ` +
-        `(${e.heldOutFrames} frames, ${s.heldOutFiles} files)`,
+        `epoch ${e.epoch}: ` +
+        (e.epoch === 1
+          ? `prequential accuracy ${pct(e.prequentialAccuracy)} (each frame predicted before learning from it, first sight)`
+          : `training accuracy ${pct(e.trainingAccuracy)} (on frames already learned from in earlier passes)`) +
+        `, held-out accuracy ${pct(e.heldOutAccuracy)} (${e.heldOutFrames} frames, ${s.heldOutFiles} files)`,
     ),
-    `overall prequential accuracy ${pct(s.prequentialAccuracy)}, mean training loss ${s.loss === null ? 'n/a' : s.loss.toFixed(3)}`,
+    `mean training loss of the last pass ${s.loss === null ? 'n/a' : s.loss.toFixed(3)}` +
+      (s.skippedUpdates > 0 ? `, ${s.skippedUpdates} update(s) skipped (non-finite loss, gradient or weights)` : ''),
   ];
   if (s.heldOutTopConfusions.length > 0) {
     lines.push(`most confused (held out): ${s.heldOutTopConfusions.slice(0, 5).map(([t, p, n]) => `${t}→${p} ${n}`).join(', ')}`);
