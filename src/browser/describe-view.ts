@@ -20,6 +20,9 @@ export interface ViewText {
   labelled: boolean;
   trainingSource: string;
   accuracy: string;
+  /** What the accuracy measures: prequential on first sight, training accuracy on later passes. */
+  accuracyName: string;
+  trainingNote: string;
   loss: string;
 }
 
@@ -70,7 +73,22 @@ export function describeView(state: ViewState): ViewText {
       ? `stream ${training.stream} · ${NUMBER.format(training.frames)} frames · ${NUMBER.format(Math.round(training.framesPerSecond))} frames/s`
       : 'no training stream yet (serve with --replay to train while serving)',
     accuracy: lastAccuracy === undefined ? '–' : `${(lastAccuracy * 100).toFixed(1)} %`,
+    ...accuracyMeaning(training?.pass),
     loss: lastLoss === undefined ? '–' : lastLoss.toFixed(3),
+  };
+}
+
+/** A replay's pass 2 and later score frames already learned from: say so rather than call it prequential. */
+function accuracyMeaning(pass: number | undefined): Pick<ViewText, 'accuracyName' | 'trainingNote'> {
+  if (pass === undefined || pass === 1) {
+    return {
+      accuracyName: pass === 1 ? 'Prequential accuracy (pass 1)' : 'Prequential accuracy',
+      trainingNote: 'Prequential: each frame is predicted before the model learns from its label, on audio it has not learned from before.',
+    };
+  }
+  return {
+    accuracyName: `Training accuracy (pass ${pass})`,
+    trainingNote: `Pass ${pass} over the replayed corpus: each frame is still predicted before this pass learns from it, but the model learned from the same frames in earlier passes, so this is a training score, not a test score.`,
   };
 }
 

@@ -11,6 +11,8 @@ export interface PageElements {
   micButton: HTMLButtonElement;
   strip: HTMLOListElement;
   trainingSource: HTMLElement;
+  trainingNote: HTMLElement;
+  accuracyName: HTMLElement;
   accuracyValue: HTMLElement;
   lossValue: HTMLElement;
   accuracyPlot: HTMLCanvasElement;
@@ -56,6 +58,8 @@ export function findPageElements(doc: Document): PageElements {
     micButton: get('mic-button'),
     strip: get('strip'),
     trainingSource: get('training-source'),
+    trainingNote: get('training-note'),
+    accuracyName: get('accuracy-name'),
     accuracyValue: get('accuracy-value'),
     lossValue: get('loss-value'),
     accuracyPlot: get('accuracy-plot'),

@@ -177,6 +177,7 @@ function reduceMetrics(state: ViewState, m: MetricsMessage): ViewState {
       framesPerSecond: typeof m.framesPerSecond === 'number' ? m.framesPerSecond : 0,
       accuracy: appendBounded(training?.accuracy ?? [], typeof m.accuracy === 'number' ? m.accuracy : NaN),
       loss: appendBounded(training?.loss ?? [], m.loss),
+      ...(typeof m.pass === 'number' && { pass: m.pass }),
     },
   };
 }

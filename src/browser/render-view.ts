@@ -36,6 +36,8 @@ export function renderView(state: ViewState, el: PageElements, previous?: ViewSt
   el.micButton.disabled = text.micButton.disabled;
   setText(el.trainingSource, text.trainingSource);
   setText(el.accuracyValue, text.accuracy);
+  setText(el.accuracyName, text.accuracyName);
+  setText(el.trainingNote, text.trainingNote);
   setText(el.lossValue, text.loss);
 
   const current = state.current;
@@ -82,7 +84,7 @@ export function renderView(state: ViewState, el: PageElements, previous?: ViewSt
       guides: lossGuides(lossTop),
       format: (v) => String(v),
     });
-    el.accuracyPlot.setAttribute('aria-label', `Running accuracy ${text.accuracy} after ${training.frames} frames`);
+    el.accuracyPlot.setAttribute('aria-label', `${text.accuracyName} ${text.accuracy} after ${training.frames} frames`);
     el.lossPlot.setAttribute('aria-label', `Loss ${text.loss} after ${training.frames} frames`);
   }
 }

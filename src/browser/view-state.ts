@@ -45,6 +45,8 @@ export interface TrainingSeries {
   accuracy: number[];
   loss: number[];
   framesPerSecond: number;
+  /** The replay's pass the latest metrics belong to (absent: a live stream, never seen before). */
+  pass?: number;
 }
 
 export interface ViewState {

@@ -60,6 +60,17 @@ describe('describeView', () => {
     assert.equal(text.trainingSource, 'stream replay · 4,000 frames · 100 frames/s');
   });
 
+  it('names the accuracy for what it is: prequential in pass 1 and on live streams, training accuracy in later passes', () => {
+    const series = { stream: 'replay', frames: 10, framesPerSecond: 100, accuracy: [0.5], loss: [1] };
+    const live = describeView(state({ training: series }));
+    assert.equal(live.accuracyName, 'Prequential accuracy');
+    assert.match(live.trainingNote, /^Prequential: each frame is predicted before the model learns from its label/);
+    assert.equal(describeView(state({ training: { ...series, pass: 1 } })).accuracyName, 'Prequential accuracy (pass 1)');
+    const pass3 = describeView(state({ training: { ...series, pass: 3 } }));
+    assert.equal(pass3.accuracyName, 'Training accuracy (pass 3)');
+    assert.match(pass3.trainingNote, /learned from the same frames in earlier passes, so this is a training score, not a test score/);
+  });
+
   it('lists the runner-up phones of the current frame, and whether the strip has references', () => {
     const top: [string, number][] = [['ae', 0.6], ['eh', 0.204], ['ah', 0.07], ['aa', 0.01]];
     const text = describeView(state({ current: { label: 'ae', p: 0.6, t: 0, i: 0, top } }));

@@ -167,7 +167,7 @@ describe('the live microphone page in chromium', () => {
     assert.match(await text(page, '#source'), new RegExp(`^stream ${training.stream}`));
     assert.match(await text(page, '#training-source'), new RegExp(`^stream ${training.stream} · `));
     assert.match(await text(page, '#loss-value'), /^\d+\.\d{3}$/);
-    assert.match((await page.getAttribute('#accuracy-plot', 'aria-label')) ?? '', /^Running accuracy \d/);
+    assert.match((await page.getAttribute('#accuracy-plot', 'aria-label')) ?? '', /^Prequential accuracy \d/);
     // The labelled stream's strip carries the reference phones.
     const truths = await page.$$eval('#strip .phone-truth', (items) => items.map((t) => t.textContent ?? ''));
     assert.ok(truths.length > 0 && truths.every((t) => PHONES.includes(t)), `reference phones ${truths}`);

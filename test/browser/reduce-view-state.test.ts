@@ -196,6 +196,15 @@ describe('reduceViewState', () => {
     assert.deepEqual(s.training?.accuracy, [0.1, NaN]);
   });
 
+  it("keeps the replay's pass from its metrics, so the page can say what the accuracy measures", () => {
+    const s = run([
+      on('consumer', { ...metrics('replay', 2.5, 0.1, 100), pass: 1 }),
+      on('consumer', { ...metrics('replay', 2.0, 0.6, 100), pass: 2 }),
+    ]);
+    assert.equal(s.training?.pass, 2);
+    assert.equal(run([on('consumer', metrics('mic', 2.5, 0.1))]).training?.pass, undefined);
+  });
+
   it('keeps only the last SERIES_LENGTH metrics', () => {
     const events = Array.from({ length: SERIES_LENGTH + 3 }, (_, k) => on('consumer', metrics('replay', k, 0.5)));
     const s = run(events);
