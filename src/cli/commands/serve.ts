@@ -21,10 +21,11 @@ import { listCorpora } from '../list-corpora.ts';
 import { choiceOption, numberOption, parseOptions } from '../parse-options.ts';
 
 /**
- * Frames' worth of weight the training statistics get as the starting point of the live streams'
- * running normalisation: enough that a new microphone needs no warm-up, little enough (5 s of
- * speech) that the statistics soon follow that microphone rather than the training corpus. The
- * replay keeps its own statistics, so live audio never shifts the training stream's.
+ * Frames' worth of weight the training statistics get as the starting point of each live stream's
+ * running normalisation (every stream starts from its own copy): enough that a new microphone
+ * needs no warm-up, little enough (5 s of speech) that the statistics soon follow that microphone
+ * rather than the training corpus. The replay keeps its own statistics, so live audio never
+ * shifts the training stream's, and no live stream shifts another's.
  */
 const LIVE_PRIOR_FRAMES = 500;
 
@@ -124,7 +125,7 @@ export const command: CliCommand = {
       assets: await buildPageAssets(),
       learner,
       featureConfig: features,
-      runningStats: livePrior(stats),
+      normalizationPrior: livePrior(stats),
       hello: () => ({ streams: entries.length > 0 ? ['replay'] : [] }),
     });
     log(`phonestream serving on ${backend}: open ${server.url} (WebSocket ${server.wsUrl})`);
