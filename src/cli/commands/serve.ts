@@ -3,6 +3,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { filter } from 'rxjs';
 import { loadCheckpoint } from '../../checkpoint/load-checkpoint.ts';
+import { ConfigError } from '../../errors.ts';
 import type { CorpusProblem } from '../../corpus/corpus-entry.ts';
 import { DEFAULT_FEATURE_CONFIG, type FeatureConfig } from '../../features/feature-config.ts';
 import { featureDims } from '../../features/feature-dims.ts';
@@ -58,6 +59,8 @@ Options:
   --epochs N          replay passes (default: loop until stopped)
   --frozen            do not train at all (the replay and labelled producers only predict)
   --token TOKEN       producers and control messages must present it (default: env PHONESTREAM_TOKEN)
+  --token-for-consumers  every connection, consumers too, must present the token as ?token=…
+  --max-producers N   live streams at once; beyond it a start is refused, close 1013 (default 64)
   --allow-origin URL  another browser origin allowed to connect (repeatable)
   --backend tensorflow|wasm|cpu  (default: the fastest available)
 ${LEARNER_OPTIONS_HELP}
@@ -81,6 +84,8 @@ export const command: CliCommand = {
       epochs: { type: 'string' },
       frozen: { type: 'boolean' },
       token: { type: 'string' },
+      'token-for-consumers': { type: 'boolean' },
+      'max-producers': { type: 'string' },
       'allow-origin': { type: 'string', multiple: true },
       backend: { type: 'string' },
     });
@@ -90,6 +95,12 @@ export const command: CliCommand = {
     const epochs = numberOption('epochs', values.epochs, { min: 1, integer: true }) ?? Infinity;
     const backendName = choiceOption('backend', values.backend, ['tensorflow', 'wasm', 'cpu'] as const) as BackendName | undefined;
     const frozen = values.frozen === true;
+    const maxProducers = numberOption('max-producers', values['max-producers'], { min: 1, integer: true }) ?? 64;
+    const token = typeof values.token === 'string' ? values.token : process.env.PHONESTREAM_TOKEN || undefined;
+    const requireTokenForConsumers = values['token-for-consumers'] === true;
+    if (requireTokenForConsumers && token === undefined) {
+      throw new ConfigError('--token-for-consumers needs a token: give --token TOKEN or set PHONESTREAM_TOKEN');
+    }
     const replayRoots = (values.replay ?? []) as string[];
     const log = (line: string) => process.stderr.write(`${line}\n`);
     const onProblem = (p: CorpusProblem) => log(`skipped ${p.file}: ${p.message}`);
@@ -120,7 +131,9 @@ export const command: CliCommand = {
     const server = await startLiveMicrophone({
       port,
       host,
-      token: typeof values.token === 'string' ? values.token : undefined,
+      token,
+      requireTokenForConsumers,
+      maxProducers,
       allowOrigins: (values['allow-origin'] ?? []) as string[],
       assets: await buildPageAssets(),
       learner,
@@ -148,6 +161,8 @@ export const command: CliCommand = {
     });
     log('stopping');
     replay?.unsubscribe();
+    // Graceful: running streams are flushed (their producers get every prediction and `end`),
+    // then every socket is closed with 1001 (going away); bounded by the server's closeTimeoutMs.
     await server.close();
     learner.dispose();
     return 0;
