@@ -51,8 +51,10 @@ describe('produceStream', () => {
     servers.push(server);
     const run = lastValueFrom(produceStream(server.wsUrl, { sampleRate: 16000, encoding: 'int16' }, NEVER));
     await new Promise((r) => setTimeout(r, 100));
+    // The error comes while close() is still waiting for its clients to go: expect it first.
+    const rejected = assert.rejects(run, /socket closed \(code 1001\) before the end of stream s1/);
     await server.close();
-    await assert.rejects(run, /socket closed \(code 1001\) before the end of stream s1/);
+    await rejected;
   });
 
   it('errors when the server reports its stream failed', async () => {
