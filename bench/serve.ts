@@ -65,7 +65,7 @@ async function runServerChild(): Promise<void> {
   const runningStats = new RunningStats(featureDims(cfg));
   const warm = await readAudioFile(FIXTURES[1]);
   await lastValueFrom(of(warm.samples).pipe(toFeatureFrames(cfg, { runningStats }), toArray()));
-  const server = await startLiveMicrophone({ port: 0, learner, featureConfig: cfg, runningStats });
+  const server = await startLiveMicrophone({ port: 0, learner, featureConfig: cfg, normalizationPrior: runningStats });
   process.stdout.write(`${JSON.stringify({ wsUrl: server.wsUrl, backend, hidden, delay })}\n`);
   process.on('SIGTERM', () => void server.close().then(() => process.exit(0)));
   // The parent asks for this process's CPU time, to tell the server's cost from the machine's load.

@@ -4,8 +4,10 @@
  *   producers$ ─► fromPcmChunks (→ 16 kHz) ─► toFeatureFrames ─► toLiveFrameEvents (labels, end)
  *              ─► learnOnline (predict; train when labelled and allowed) ─► coalescePredictions ─► publish
  *
- * Each producer gets its own learner stream (own LSTM state) on the one shared model; every
- * consumer and the producer itself receive the stream's messages. `end` is published once every
+ * Each producer gets its own learner stream (own LSTM state) on the one shared model, and its own
+ * normalisation statistics (a copy of the prior): the same audio gets the same predictions however
+ * many streams came before or run beside it. Every consumer and the producer itself receive the
+ * stream's messages. `end` is published once every
  * frame of a stopped stream has been predicted.
  */
 import { catchError, defer, finalize, mergeMap, of, type Observable } from 'rxjs';
@@ -38,12 +40,13 @@ export interface LiveMicrophoneOptions extends PredictionServerOptions {
   /** Feature options; `featureDims(featureConfig)` must equal the learner's inputSize. */
   featureConfig: FeatureConfig;
   /**
-   * Running-normalisation statistics shared by every live stream (e.g. warmed up by a replay).
-   * Default: one instance for all the live streams of this server, so only the first stream
-   * waits for the warm-up (1 s with the default config) instead of every press of Start.
+   * Where each live stream's running normalisation starts: every stream gets its own copy, so
+   * its predictions depend on its own audio only, never on what else the server heard (serve
+   * passes the checkpoint's statistics weighted as a few seconds of frames). Never updated.
+   * Default: empty statistics, so each stream waits for the warm-up (1 s with the default config).
    * Unused unless `featureConfig.normalization` is `running`.
    */
-  runningStats?: RunningStats;
+  normalizationPrior?: RunningStats;
   /**
    * libsamplerate converter for producers not at 16 kHz (browsers send 44.1 or 48 kHz). Default
    * `medium`: measured on 48 kHz → 16 kHz, `best` costs about 5× the CPU (≈ 10–20 % of a core per
@@ -78,7 +81,7 @@ export async function startLiveMicrophone(options: LiveMicrophoneOptions): Promi
   const {
     learner,
     featureConfig,
-    runningStats = new RunningStats(featureDims(featureConfig)),
+    normalizationPrior = new RunningStats(featureDims(featureConfig)),
     resampleQuality = 'medium',
     allowLearning = learner.trainable,
     hello,
@@ -113,7 +116,7 @@ export async function startLiveMicrophone(options: LiveMicrophoneOptions): Promi
       const stream = learner.openStream(id, { train: producer.learn && labels !== undefined && allowLearning });
       return producer.pcm$.pipe(
         fromPcmChunks({ sampleRate, encoding, source: id, quality: resampleQuality }),
-        toFeatureFrames(featureConfig, { runningStats, source: id }),
+        toFeatureFrames(featureConfig, { runningStats: normalizationPrior.clone(), source: id }),
         toLiveFrameEvents(id, labels, featureConfig),
         learnOnline(stream, { maxBatch: 1 }),
         coalescePredictions(),

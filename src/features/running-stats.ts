@@ -58,6 +58,15 @@ export class RunningStats {
     }
   }
 
+  /** An independent copy (count, mean and M2 exactly): updating either leaves the other as it was. */
+  clone(): RunningStats {
+    const copy = new RunningStats(this.dims);
+    copy.count = this.count;
+    copy.mean.set(this.mean);
+    copy.m2.set(this.m2);
+    return copy;
+  }
+
   /** The statistics in the JSON shape `loadFeatureStats` reads. */
   toJSON(): FeatureStats {
     return {

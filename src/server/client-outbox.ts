@@ -54,6 +54,22 @@ export class ClientOutbox {
     this.flush();
   }
 
+  /**
+   * Sends everything still queued, whatever the socket's backlog (at most `limit` messages, so
+   * memory stays bounded), then closes the socket with `code`: the close frame follows them, so
+   * a client that reads gets every message before the close.
+   */
+  close(code: number, reason: string): void {
+    const ws = this.ws;
+    if (ws.readyState !== WebSocket.OPEN) return;
+    if (this.dropped > this.reported) {
+      this.reported = this.dropped;
+      ws.send(Buffer.from(encodeServerMessage({ type: 'dropped', count: this.dropped })), { binary: false });
+    }
+    for (const message of this.queue.splice(0)) ws.send(message, { binary: false });
+    ws.close(code, reason);
+  }
+
   /** Forgets everything queued (the socket closed). */
   clear(): void {
     this.queue = [];

@@ -10,6 +10,7 @@ import type { LearnerEvent } from '../learner/learner-event.ts';
 import { assertPcmBytes } from './assert-pcm-bytes.ts';
 import { ClientOutbox } from './client-outbox.ts';
 import { isAllowedOrigin, isLoopbackHost } from './is-allowed-origin.ts';
+import { TokenBucket } from './token-bucket.ts';
 import {
   PROTOCOL_VERSION,
   decodeClientMessage,
@@ -37,7 +38,11 @@ export interface ProducerStream {
   labels?: PhoneSegment[];
   /** The producer asked to train the shared model on its labelled audio. */
   learn: boolean;
-  /** Raw little-endian PCM bytes as received (whole samples, finite); completes on stop or disconnect. */
+  /**
+   * Raw little-endian PCM bytes as received (whole samples, finite); completes on stop, disconnect
+   * or server shutdown; errors (an InputError) when the server cut the producer off, e.g. for
+   * exceeding a rate limit, so its audio is known to be incomplete.
+   */
   pcm$: Observable<Uint8Array>;
 }
 
@@ -56,6 +61,16 @@ export interface PredictionServerOptions {
   heartbeatMs?: number;
   /** Producers and control messages must present it. Default: env PHONESTREAM_TOKEN, else none. */
   token?: string;
+  /** With a token: every connection must present it on the URL (`?token=`), consumers too. Default false. */
+  requireTokenForConsumers?: boolean;
+  /** Streams running at once; a `start` beyond it gets an `error`, then close 1013 (try again later). Default 64. */
+  maxProducers?: number;
+  /** Messages per second one connection may send (a burst of as many is allowed); beyond it: close 1008. Default 1000. */
+  maxMessagesPerSecond?: number;
+  /** Bytes per second one connection may send (a burst of as many); at least maxPayload; beyond it: close 1008. Default 8 MiB. */
+  maxBytesPerSecond?: number;
+  /** On close(), how long to wait for the pipeline to flush the streams and clients to take the close. Default 5000. */
+  closeTimeoutMs?: number;
   /** Browser origins allowed besides the page's own, e.g. 'http://localhost:5173'. Default []. */
   allowOrigins?: string[];
   /** Files served over HTTP GET by URL path; '/' serves '/index.html'. Default: none (404). */
@@ -77,7 +92,11 @@ export interface PredictionServer {
    * each client has a bounded queue. Messages without a stream go to every client.
    */
   publish(msg: LearnerEvent | ServerMessage): void;
-  /** Ends every stream, disconnects every client, stops listening. */
+  /**
+   * Shuts down gracefully: refuses new connections, ends every stream and waits (up to
+   * closeTimeoutMs) until the pipeline has published their `end`s, sends every client what is
+   * queued for it, closes each with 1001 (going away), then stops listening.
+   */
   close(): Promise<void>;
 }
 
@@ -96,7 +115,17 @@ interface Client {
   /** Streams this client started whose `end` has not been published yet. */
   owned: Set<string>;
   active?: { id: string; encoding: PcmEncoding; pcm: Subject<Uint8Array> };
+  /** What it may still send: messages and bytes (per-connection rate limits). */
+  messageBudget: TokenBucket;
+  byteBudget: TokenBucket;
+  /** The server is closing this connection: whatever else it sends is ignored. */
+  closing: boolean;
 }
+
+/** WebSocket close codes the server uses (RFC 6455 §7.4.1); 1009 (too big) comes from ws itself. */
+const CLOSE_GOING_AWAY = 1001;
+const CLOSE_POLICY = 1008;
+const CLOSE_TRY_AGAIN_LATER = 1013;
 
 /**
  * Starts the HTTP + WebSocket server: the page's assets over GET, protocol v1 (docs/protocol.md)
@@ -125,6 +154,11 @@ export async function startPredictionServer(options: PredictionServerOptions = {
     queueLimit: 256,
     heartbeatMs: 15000,
     token: process.env.PHONESTREAM_TOKEN || undefined,
+    requireTokenForConsumers: false,
+    maxProducers: 64,
+    maxMessagesPerSecond: 1000,
+    maxBytesPerSecond: 8 * 1024 * 1024,
+    closeTimeoutMs: 5000,
     allowOrigins: [] as string[],
     assets: undefined as Map<string, PageAsset> | undefined,
     hello: (() => ({})) as () => object,
@@ -137,6 +171,9 @@ export async function startPredictionServer(options: PredictionServerOptions = {
   const clients = new Set<Client>();
   const producers = new Subject<ProducerStream>();
   let streamCount = 0;
+  /** Clients with a stream running: what maxProducers bounds. */
+  let activeProducers = 0;
+  let shuttingDown = false;
 
   const http = createServer((req, res) => serveAsset(opts.assets, req, res));
   const wss = new WebSocketServer({ noServer: true, maxPayload: opts.maxPayload, clientTracking: false });
@@ -150,9 +187,13 @@ export async function startPredictionServer(options: PredictionServerOptions = {
     if (!isAllowedOrigin(req.headers.origin, req.headers.host, allowOrigins, loopbackOnly)) {
       return refuseUpgrade(socket, 403, `origin ${req.headers.origin} is not allowed`);
     }
+    if (shuttingDown) return refuseUpgrade(socket, 503, 'the server is shutting down');
     const urlToken = url.searchParams.get('token');
     if (urlToken !== null && opts.token !== undefined && !sameSecret(urlToken, opts.token)) {
       return refuseUpgrade(socket, 401, 'wrong token');
+    }
+    if (opts.requireTokenForConsumers && urlToken === null) {
+      return refuseUpgrade(socket, 401, 'this server needs its token from every client: add ?token=… to the socket URL');
     }
     const authorized = opts.token === undefined || urlToken !== null;
     wss.handleUpgrade(req, socket, head, (ws) => onConnection(ws, authorized));
@@ -166,21 +207,28 @@ export async function startPredictionServer(options: PredictionServerOptions = {
       authorized,
       producer: false,
       owned: new Set(),
+      messageBudget: new TokenBucket(opts.maxMessagesPerSecond, opts.maxMessagesPerSecond),
+      byteBudget: new TokenBucket(opts.maxBytesPerSecond, opts.maxBytesPerSecond),
+      closing: false,
     };
     clients.add(client);
     ws.on('error', () => {}); // e.g. ECONNRESET or a protocol violation: 'close' follows and cleans up
     ws.on('pong', () => {
       client.alive = true;
     });
+    // ws answers pings itself; they still count against the message rate, or they would be a free flood.
+    ws.on('ping', (data: Buffer) => void admit(client, data.length));
     ws.on('close', () => {
       clients.delete(client);
       endActiveStream(client);
       client.outbox.clear();
     });
     ws.on('message', (data: RawData, isBinary: boolean) => {
+      const bytes = toBytes(data);
+      if (!admit(client, bytes.length)) return;
       try {
-        if (isBinary) onPcm(client, toBytes(data));
-        else onText(client, toBytes(data).toString());
+        if (isBinary) onPcm(client, bytes);
+        else onText(client, bytes.toString());
       } catch (err) {
         const message = err instanceof InputError ? err.message : `internal error: ${(err as Error).message}`;
         sendTo(client, { type: 'error', message });
@@ -195,6 +243,34 @@ export async function startPredictionServer(options: PredictionServerOptions = {
     }
     sendTo(client, { ...extra, type: 'hello', protocol: PROTOCOL_VERSION, server: SERVER_NAME } as HelloMessage);
     if (failure !== undefined) sendTo(client, { type: 'error', message: failure });
+  }
+
+  /**
+   * Whether a message of `size` bytes from this client is handled: not while it (or the server)
+   * is closing; and a client over its rate limits is told which, and closed with 1008.
+   */
+  function admit(client: Client, size: number): boolean {
+    if (client.closing || shuttingDown) return false;
+    if (!client.messageBudget.take(1)) {
+      refuse(client, CLOSE_POLICY, 'message rate limit', `rate: more than ${opts.maxMessagesPerSecond} messages a second from this connection (maxMessagesPerSecond); closing it`);
+      return false;
+    }
+    if (!client.byteBudget.take(size)) {
+      refuse(client, CLOSE_POLICY, 'byte rate limit', `rate: more than ${opts.maxBytesPerSecond} bytes a second from this connection (maxBytesPerSecond); closing it`);
+      return false;
+    }
+    return true;
+  }
+
+  /**
+   * Tells the client why in an `error`, then closes it with `code` (the `reason`, short enough for a
+   * close frame, says it again). Its running stream fails: its audio is incomplete.
+   */
+  function refuse(client: Client, code: number, reason: string, message: string): void {
+    client.closing = true;
+    endActiveStream(client, new InputError('producer', `closed by the server: ${message}`));
+    sendTo(client, { type: 'error', message });
+    client.outbox.close(code, reason);
   }
 
   function onText(client: Client, text: string): void {
@@ -218,10 +294,15 @@ export async function startPredictionServer(options: PredictionServerOptions = {
       if (!sameSecret(msg.token, opts.token!)) throw new InputError('start', 'wrong token');
       client.authorized = true;
     }
+    if (activeProducers - (client.active ? 1 : 0) >= opts.maxProducers) {
+      const message = `start: the server already has ${opts.maxProducers} producers streaming, its limit (maxProducers); try again later`;
+      return refuse(client, CLOSE_TRY_AGAIN_LATER, 'too many producers', message);
+    }
     endActiveStream(client); // a second start ends the previous stream first (protocol.md)
     const id = `s${++streamCount}`;
     const pcm = new Subject<Uint8Array>();
     client.active = { id, encoding: msg.encoding, pcm };
+    activeProducers += 1;
     client.producer = true;
     client.owned.add(id);
     sendTo(client, { type: 'started', stream: id });
@@ -244,11 +325,14 @@ export async function startPredictionServer(options: PredictionServerOptions = {
     active.pcm.next(new Uint8Array(bytes));
   }
 
-  function endActiveStream(client: Client): void {
+  /** Completes the client's running stream, or fails it with `failure` when its audio was cut off. */
+  function endActiveStream(client: Client, failure?: InputError): void {
     const active = client.active;
     if (!active) return;
     client.active = undefined;
-    active.pcm.complete();
+    activeProducers -= 1;
+    if (failure) active.pcm.error(failure);
+    else active.pcm.complete();
   }
 
   function sendTo(client: Client, msg: ServerMessage): void {
@@ -261,9 +345,16 @@ export async function startPredictionServer(options: PredictionServerOptions = {
     for (const client of clients) {
       if (stream === undefined || !client.producer || client.owned.has(stream)) client.outbox.push(bytes);
     }
-    // After its `end` nothing more comes for a stream: stop tracking it.
-    const isFinalEnd = 'kind' in msg ? msg.kind === 'end' && msg.utterance === undefined : msg.type === 'end';
-    if (isFinalEnd && stream !== undefined) for (const client of clients) client.owned.delete(stream);
+    // After its `end`, or an error about it, nothing more comes for a stream: stop tracking it.
+    const isFinal =
+      'kind' in msg ? msg.kind === 'end' && msg.utterance === undefined : msg.type === 'end' || msg.type === 'error';
+    if (isFinal && stream !== undefined) for (const client of clients) client.owned.delete(stream);
+  }
+
+  /** Resolves once `done()` holds (checked every 10 ms) or after `timeoutMs`, whichever is first. */
+  async function waitFor(done: () => boolean, timeoutMs: number): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (!done() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
   }
 
   const heartbeat = setInterval(() => {
@@ -285,18 +376,24 @@ export async function startPredictionServer(options: PredictionServerOptions = {
 
   let closing: Promise<void> | undefined;
   function close(): Promise<void> {
-    closing ??= new Promise<void>((resolve) => {
+    closing ??= (async () => {
+      shuttingDown = true;
       clearInterval(heartbeat);
-      for (const client of clients) {
-        endActiveStream(client);
-        client.ws.terminate();
-      }
+      // Flush first: producers that sent audio get its predictions and `end` before the close.
+      for (const client of clients) endActiveStream(client);
+      const anyPending = () => [...clients].some((c) => c.owned.size > 0);
+      await waitFor(() => !anyPending(), opts.closeTimeoutMs);
+      for (const client of clients) client.outbox.close(CLOSE_GOING_AWAY, 'server shutting down');
+      await waitFor(() => clients.size === 0, opts.closeTimeoutMs);
+      for (const client of clients) client.ws.terminate(); // a client that never answered the close
       clients.clear();
       producers.complete();
       wss.close();
-      http.close(() => resolve());
-      http.closeAllConnections();
-    });
+      await new Promise<void>((resolve) => {
+        http.close(() => resolve());
+        http.closeAllConnections();
+      });
+    })();
     return closing;
   }
 
@@ -327,9 +424,19 @@ function assertServerOptions(o: ResolvedOptions): void {
     ['maxPayload', o.maxPayload],
     ['queueLimit', o.queueLimit],
     ['heartbeatMs', o.heartbeatMs],
+    ['maxProducers', o.maxProducers],
+    ['maxMessagesPerSecond', o.maxMessagesPerSecond],
+    ['maxBytesPerSecond', o.maxBytesPerSecond],
+    ['closeTimeoutMs', o.closeTimeoutMs],
   ];
   for (const [name, value] of counts) {
     if (!Number.isInteger(value) || value < 1) throw new ConfigError(`${name} must be a positive integer, got ${value}`);
+  }
+  if (o.maxBytesPerSecond < o.maxPayload) {
+    throw new ConfigError(`maxBytesPerSecond (${o.maxBytesPerSecond}) must be at least maxPayload (${o.maxPayload}), or one message of the largest size would close its connection`);
+  }
+  if (o.requireTokenForConsumers && o.token === undefined) {
+    throw new ConfigError('requireTokenForConsumers needs a token (option token or env PHONESTREAM_TOKEN)');
   }
   if (o.token !== undefined && (typeof o.token !== 'string' || o.token.length === 0)) {
     throw new ConfigError('token must be a non-empty string when given');
@@ -370,7 +477,7 @@ function serveAsset(assets: Map<string, PageAsset> | undefined, req: IncomingMes
 
 /** Answers a refused handshake with a plain HTTP status, as ws does for its own refusals. */
 function refuseUpgrade(socket: Duplex, status: number, reason: string): void {
-  const titles: Record<number, string> = { 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found' };
+  const titles: Record<number, string> = { 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 503: 'Service Unavailable' };
   const body = `${reason}\n`;
   socket.once('finish', () => socket.destroy());
   socket.end(

@@ -3,7 +3,10 @@ import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { once } from 'node:events';
+import { readAudioFile } from '../../src/audio/read-audio-file.ts';
+import { toInt16Pcm } from '../../src/server/to-int16-pcm.ts';
 import { CollectingClient } from '../server/collecting-client.ts';
+import { cli } from './run-cli.ts';
 
 const BUNDLED = 'fixtures/checkpoint';
 
@@ -39,9 +42,9 @@ async function serve(...args: string[]): Promise<Served> {
   }
 }
 
-/** SIGTERM, then the exit code (SIGKILL after 10 s so a hang fails the test rather than the run). */
-async function stop(s: Served): Promise<number | null> {
-  s.child.kill('SIGTERM');
+/** A signal (SIGTERM by default), then the exit code (SIGKILL after 10 s so a hang fails the test rather than the run). */
+async function stop(s: Served, how: NodeJS.Signals = 'SIGTERM'): Promise<number | null> {
+  s.child.kill(how);
   const timer = setTimeout(() => s.child.kill('SIGKILL'), 10_000);
   const [code, signal] = await s.exit;
   clearTimeout(timer);
@@ -83,8 +86,8 @@ describe('phonestream serve', () => {
       const code = await stop(s);
       assert.equal(code, 0, s.stderr());
     }
-    const closed = await client!.closed;
-    assert.ok(closed.code > 0);
+    const closed = await client!.closedWithin();
+    assert.deepEqual(closed, { code: 1001, reason: 'server shutting down' });
     assert.match(s.stderr(), /stopping\n$/);
   });
 
@@ -102,5 +105,60 @@ describe('phonestream serve', () => {
     } finally {
       assert.equal(await stop(s), 0, s.stderr());
     }
+  });
+
+  it('on SIGINT flushes running streams (every frame and the end reach the producer), closes with 1001 and exits 0', async () => {
+    const audio = await readAudioFile('fixtures/corpus/ljspeech/wav/LJ001-0008.wav');
+    const frames = Math.floor((audio.samples.length - 400) / 160) + 1;
+    const s = await serve('--port', '0');
+    let code: number | null;
+    let producer: CollectingClient | undefined;
+    let consumer: CollectingClient | undefined;
+    try {
+      consumer = await CollectingClient.connect(s.wsUrl);
+      producer = await CollectingClient.connect(s.wsUrl);
+      producer.send({ type: 'start', sampleRate: 16000, encoding: 'int16' });
+      await producer.next('started', 10_000);
+      for (let k = 0; k < audio.samples.length; k += 320) producer.send(toInt16Pcm(audio.samples.subarray(k, k + 320)));
+      // No stop: the stream is still running at the signal. The pong says the server has read all
+      // the audio (one socket's messages are handled in order).
+      producer.send({ type: 'ping' });
+      await producer.next('pong', 10_000);
+    } finally {
+      code = await stop(s, 'SIGINT');
+    }
+    assert.equal(code, 0, s.stderr());
+    for (const c of [producer!, consumer!]) assert.deepEqual(await c.closedWithin(), { code: 1001, reason: 'server shutting down' });
+    const stream = producer!.ofType('started')[0].stream;
+    const predicted = producer!.ofType('predictions').flatMap((m) => m.frames);
+    assert.deepEqual(predicted.map((f) => f.i), [...Array(frames).keys()], 'every frame of the audio sent');
+    assert.deepEqual(producer!.ofType('end'), [{ type: 'end', stream, frames }]);
+    assert.deepEqual(consumer!.ofType('end'), [{ type: 'end', stream, frames }]);
+  });
+
+  it('with --max-producers 1 refuses a second producer (error, then 1013); with --token-for-consumers every client needs the token', async () => {
+    const s = await serve('--port', '0', '--max-producers', '1', '--token', 'sekrit', '--token-for-consumers');
+    try {
+      await assert.rejects(CollectingClient.connect(s.wsUrl), /Unexpected server response: 401/);
+      const consumer = await CollectingClient.connect(`${s.wsUrl}?token=sekrit`);
+      assert.equal((await consumer.next('hello', 10_000)).protocol, 1);
+      const first = await CollectingClient.connect(`${s.wsUrl}?token=sekrit`);
+      first.send({ type: 'start', sampleRate: 16000, encoding: 'int16' });
+      await first.next('started', 10_000);
+      const second = await CollectingClient.connect(`${s.wsUrl}?token=sekrit`);
+      second.send({ type: 'start', sampleRate: 16000, encoding: 'int16' });
+      assert.deepEqual(await second.closedWithin(), { code: 1013, reason: 'too many producers' });
+      assert.deepEqual(second.ofType('error').map((m) => m.message), [
+        'start: the server already has 1 producers streaming, its limit (maxProducers); try again later',
+      ]);
+    } finally {
+      assert.equal(await stop(s), 0, s.stderr());
+    }
+  });
+
+  it('refuses --token-for-consumers without a token, naming the flag', async () => {
+    const { code, stderr } = await cli('serve', '--port', '0', '--token-for-consumers');
+    assert.equal(code, 1);
+    assert.match(stderr, /--token-for-consumers needs a token: give --token TOKEN or set PHONESTREAM_TOKEN/);
   });
 });

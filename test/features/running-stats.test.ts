@@ -22,4 +22,17 @@ describe('RunningStats', () => {
   it('should refuse a vector of the wrong length', () => {
     assert.throws(() => new RunningStats(2).add([1]), /expected 2 values, got 1/);
   });
+
+  it('should clone into an independent copy that continues exactly like the original', () => {
+    const s = new RunningStats(2);
+    [[1, 2], [3, 5], [4, -1]].forEach((r) => s.add(r));
+    const copy = s.clone();
+    assert.deepEqual(copy.toJSON(), s.toJSON());
+    copy.add([10, 10]);
+    s.add([10, 10]);
+    assert.deepEqual(copy.toJSON(), s.toJSON(), 'the same next step gives bit-identical statistics');
+    copy.add([-7, 0]);
+    assert.equal(s.count, 4, 'the original does not see the copy\'s vectors');
+    assert.notDeepEqual(copy.toJSON(), s.toJSON());
+  });
 });

@@ -7,6 +7,8 @@ import { readAudioFile } from '../../src/audio/read-audio-file.ts';
 import { ConfigError } from '../../src/errors.ts';
 import { DEFAULT_FEATURE_CONFIG } from '../../src/features/feature-config.ts';
 import { featureDims } from '../../src/features/feature-dims.ts';
+import { RunningStats } from '../../src/features/running-stats.ts';
+import { toFeatureFrames } from '../../src/features/to-feature-frames.ts';
 import { PHONE_SETS } from '../../src/labels/phone-sets.ts';
 import { readLabelFile } from '../../src/labels/read-label-file.ts';
 import { OnlineLearner } from '../../src/learner/online-learner.ts';
@@ -18,6 +20,14 @@ import { CollectingClient } from '../server/collecting-client.ts';
 const WAV = 'fixtures/corpus/ljspeech/wav/LJ001-0008.wav';
 const TEXTGRID = 'fixtures/corpus/ljspeech/TextGrid/LJ001-0008.TextGrid';
 const expectedFrames = (n: number) => Math.floor((n - 400) / 160) + 1;
+
+/** A normalisation prior as serve builds one from a checkpoint: statistics of other speech (one fixture). */
+async function fixturePrior(): Promise<RunningStats> {
+  const prior = new RunningStats(featureDims(DEFAULT_FEATURE_CONFIG));
+  const warm = await readAudioFile('fixtures/corpus/ljspeech/wav/LJ001-0174.wav');
+  await lastValueFrom(of(warm.samples).pipe(toFeatureFrames(DEFAULT_FEATURE_CONFIG, { runningStats: prior }), toArray()));
+  return prior;
+}
 
 describe('live microphone pipeline', () => {
   let learner: OnlineLearner;
@@ -33,7 +43,7 @@ describe('live microphone pipeline', () => {
       k2: 10,
       delay: 3,
     });
-    server = await startLiveMicrophone({ port: 0, learner, featureConfig: DEFAULT_FEATURE_CONFIG });
+    server = await startLiveMicrophone({ port: 0, learner, featureConfig: DEFAULT_FEATURE_CONFIG, normalizationPrior: await fixturePrior() });
   });
   after(async () => {
     await server.close();
@@ -73,9 +83,8 @@ describe('live microphone pipeline', () => {
   });
 
   it('paces a file at real time: 20 ms messages, and predictions arrive while it plays', async () => {
-    // Streams share running-normalisation statistics: once one stream has warmed them up (1 s of
-    // frames), a new stream's frames are predicted as they arrive instead of after a warm-up.
-    await fileToSocket({ url: server.wsUrl, file: WAV, pace: 'max' });
+    // Each stream starts from the server's prior (1 s of frames or more): its frames are predicted
+    // as they arrive instead of after a warm-up.
     const audio = await readAudioFile(WAV);
     const seconds = audio.samples.length / 16000;
     const sends: number[] = [];
@@ -154,5 +163,40 @@ describe('live microphone pipeline', () => {
       startLiveMicrophone({ port: 0, learner, featureConfig: { ...DEFAULT_FEATURE_CONFIG, deltaOrder: 2 } }),
       (err: unknown) => err instanceof ConfigError && /39 features per frame but the learner's inputSize is 26/.test(err.message),
     );
+  });
+});
+
+describe('live streams are independent of each other', () => {
+  const OTHER = 'fixtures/corpus/ljspeech/wav/LJ001-0042.wav';
+  let learner: OnlineLearner;
+  let server: PredictionServer;
+  let prior: RunningStats;
+
+  before(async () => {
+    await selectBackend('cpu');
+    // Predicting only: the model cannot change between streams, so any difference comes from state leaking.
+    learner = new OnlineLearner({ inputSize: 26, phones: [...PHONE_SETS.arpabet], hiddenSize: 16, delay: 3, trainable: false });
+    prior = await fixturePrior();
+    server = await startLiveMicrophone({ port: 0, learner, featureConfig: DEFAULT_FEATURE_CONFIG, normalizationPrior: prior });
+  });
+  after(async () => {
+    await server.close();
+    learner.dispose();
+  });
+
+  it('gives one recording the same predictions alone, again, and beside another speaker, and leaves the prior alone', async () => {
+    const priorBefore = JSON.stringify(prior.toJSON());
+    const audio = await readAudioFile(WAV);
+    const n = expectedFrames(audio.samples.length);
+    const first = await fileToSocket({ url: server.wsUrl, file: WAV, pace: 'max' });
+    const again = await fileToSocket({ url: server.wsUrl, file: WAV, pace: 'max' });
+    const [beside] = await Promise.all([
+      fileToSocket({ url: server.wsUrl, file: WAV, pace: 'realtime' }),
+      fileToSocket({ url: server.wsUrl, file: OTHER, pace: 'realtime' }),
+    ]);
+    assert.equal(first.frames.length, n);
+    assert.deepEqual(again.frames, first.frames, 'the same file sent a second time');
+    assert.deepEqual(beside.frames, first.frames, 'the same file while another stream runs beside it');
+    assert.equal(JSON.stringify(prior.toJSON()), priorBefore, 'streams copy the prior, they do not update it');
   });
 });

@@ -66,6 +66,18 @@ export class CollectingClient {
     return this.until(() => this.messages.find((m) => m.type === type), `a "${type}" message`, timeoutMs);
   }
 
+  /** The close code and reason, failing (not hanging) if the socket is still open after `timeoutMs`. */
+  closedWithin(timeoutMs = 10_000): Promise<{ code: number; reason: string }> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new Error(`timed out waiting for the close; received: ${JSON.stringify(this.messages).slice(0, 800)}`)),
+        timeoutMs,
+      );
+    });
+    return Promise.race([this.closed, timeout]).finally(() => clearTimeout(timer));
+  }
+
   close(): void {
     this.ws.terminate();
   }

@@ -10,21 +10,26 @@ import {
 } from '../../src/server/prediction-server.ts';
 import { CollectingClient } from './collecting-client.ts';
 
-/** A server on a free port whose producers and their bytes are recorded. */
+/**
+ * A server on a free port whose producers and their bytes are recorded. No pipeline publishes
+ * the streams' `end`s, so close() waits only briefly for them (closeTimeoutMs 300).
+ */
 async function serverWithRecorder(options: PredictionServerOptions = {}) {
-  const server = await startPredictionServer({ port: 0, ...options });
+  const server = await startPredictionServer({ port: 0, closeTimeoutMs: 300, ...options });
   const producers: ProducerStream[] = [];
   const bytes = new Map<string, number[]>();
   const completed = new Set<string>();
+  const failed = new Map<string, string>();
   server.producers$.subscribe((p) => {
     producers.push(p);
     bytes.set(p.id, []);
     p.pcm$.subscribe({
       next: (chunk) => bytes.get(p.id)!.push(...chunk),
       complete: () => completed.add(p.id),
+      error: (err: Error) => failed.set(p.id, err.message),
     });
   });
-  return { server, producers, bytes, completed };
+  return { server, producers, bytes, completed, failed };
 }
 
 const open: { servers: PredictionServer[]; clients: CollectingClient[] } = { servers: [], clients: [] };
@@ -307,7 +312,7 @@ describe('startPredictionServer', () => {
     assert.equal((await fetch(server.url, { method: 'POST' })).status, 405);
   });
 
-  it('close() ends streams, disconnects clients and completes producers$', async () => {
+  it('close() ends streams, disconnects clients with 1001 and completes producers$', async () => {
     const { server, completed } = await serverWithRecorder();
     let producersDone = false;
     server.producers$.subscribe({ complete: () => (producersDone = true) });
@@ -315,15 +320,123 @@ describe('startPredictionServer', () => {
     p.send(START_INT16);
     await p.next('started');
     await server.close();
-    assert.equal((await p.closed).code, 1006);
+    assert.deepEqual(await p.closedWithin(), { code: 1001, reason: 'server shutting down' });
     assert.ok(completed.has('s1'));
     assert.ok(producersDone);
     await assert.rejects(fetch(server.url));
     await server.close(); // idempotent
   });
 
+  it('close() waits for the pipeline to flush: a producer gets its last predictions and end before 1001', async () => {
+    const server = await startPredictionServer({ port: 0 });
+    // A stand-in pipeline that flushes a little later than the stream ends, as a real one may.
+    server.producers$.subscribe((p) =>
+      p.pcm$.subscribe({
+        complete: () =>
+          setTimeout(() => {
+            server.publish(predictions(p.id, 7));
+            server.publish({ kind: 'end', stream: p.id, frames: 8 });
+          }, 100),
+      }),
+    );
+    const p = await connect(server.wsUrl);
+    const consumer = await connect(server.wsUrl);
+    p.send(START_INT16);
+    await p.next('started');
+    await server.close();
+    for (const c of [p, consumer]) {
+      const { code } = await c.closedWithin();
+      assert.equal(code, 1001);
+      assert.deepEqual(c.messages.slice(-2).map((m) => m.type), ['predictions', 'end'], 'the flush came before the close');
+    }
+    assert.equal(p.ofType('end')[0].frames, 8);
+  });
+
+  it('refuses connections while shutting down (503)', async () => {
+    const server = await startPredictionServer({ port: 0, closeTimeoutMs: 2000 });
+    server.producers$.subscribe(() => {}); // nobody publishes the end: close() waits its closeTimeoutMs
+    const p = await connect(server.wsUrl);
+    p.send(START_INT16);
+    await p.next('started');
+    const closed = server.close();
+    await assert.rejects(CollectingClient.connect(server.wsUrl), /Unexpected server response: 503/);
+    await closed;
+  });
+
+  it('limits producers to maxProducers: beyond it an error naming the limit, then close 1013; a freed slot is reusable', async () => {
+    const { server, completed } = track(await serverWithRecorder({ maxProducers: 2 }));
+    const [a, b, c] = [await connect(server.wsUrl), await connect(server.wsUrl), await connect(server.wsUrl)];
+    a.send(START_INT16);
+    await a.next('started');
+    a.send(START_INT16); // a second start on the same socket replaces its stream, it takes no second slot
+    await a.until(() => a.ofType('started').length === 2, 'a second started');
+    b.send(START_INT16);
+    await b.next('started');
+    c.send(START_INT16);
+    assert.deepEqual(await c.closedWithin(), { code: 1013, reason: 'too many producers' });
+    assert.deepEqual(c.ofType('error').map((m) => m.message), [
+      'start: the server already has 2 producers streaming, its limit (maxProducers); try again later',
+    ]);
+    assert.equal(c.ofType('started').length, 0);
+
+    a.send({ type: 'stop' });
+    const aStream = a.ofType('started')[1].stream;
+    await a.until(() => completed.has(aStream), "a's stream to end on the server");
+    const d = await connect(server.wsUrl);
+    d.send(START_INT16);
+    await d.next('started');
+    assert.equal(a.ws.readyState, a.ws.OPEN, 'a consumer again, still connected');
+  });
+
+  it('closes a connection over maxMessagesPerSecond with 1008 after an error naming the limit; its stream fails', async () => {
+    const { server, bytes, failed } = track(await serverWithRecorder({ maxMessagesPerSecond: 50 }));
+    const flooder = await connect(server.wsUrl);
+    const bystander = await connect(server.wsUrl);
+    flooder.send(START_INT16);
+    const { stream } = await flooder.next('started');
+    // 500 messages sent at once reach the server in well under the 9 s it would take to stay
+    // within 50 a second (after a 50-message burst).
+    for (let k = 0; k < 500; k += 1) flooder.send(new Uint8Array([k & 0xff, 0]));
+    assert.deepEqual(await flooder.closedWithin(), { code: 1008, reason: 'message rate limit' });
+    assert.deepEqual(flooder.ofType('error').map((m) => m.message), [
+      'rate: more than 50 messages a second from this connection (maxMessagesPerSecond); closing it',
+    ]);
+    assert.ok(bytes.get(stream)!.length < 500 * 2, 'the flood was cut off');
+    assert.equal(
+      failed.get(stream),
+      'producer: closed by the server: rate: more than 50 messages a second from this connection (maxMessagesPerSecond); closing it',
+    );
+    bystander.send({ type: 'ping' });
+    await bystander.next('pong');
+  });
+
+  it('closes a connection over maxBytesPerSecond with 1008 after an error naming the limit', async () => {
+    const { server } = track(await serverWithRecorder({ maxPayload: 64 * 1024, maxBytesPerSecond: 256 * 1024 }));
+    const c = await connect(server.wsUrl);
+    // 4 MiB at once, 16 times the limit: refused audio (no stream) still counts.
+    for (let k = 0; k < 64; k += 1) c.send(new Uint8Array(64 * 1024));
+    assert.deepEqual(await c.closedWithin(), { code: 1008, reason: 'byte rate limit' });
+    const errors = c.ofType('error').map((m) => m.message);
+    assert.equal(errors.at(-1), 'rate: more than 262144 bytes a second from this connection (maxBytesPerSecond); closing it');
+    assert.ok(errors.slice(0, -1).every((m) => m.startsWith('binary: audio received with no stream running')));
+  });
+
+  it('with requireTokenForConsumers, refuses a connection without ?token= (401) and serves one with it', async () => {
+    const { server } = track(await serverWithRecorder({ token: 'sekrit', requireTokenForConsumers: true }));
+    await assert.rejects(CollectingClient.connect(server.wsUrl), /Unexpected server response: 401/);
+    await assert.rejects(CollectingClient.connect(`${server.wsUrl}?token=guess`), /Unexpected server response: 401/);
+    const consumer = await connect(`${server.wsUrl}?token=sekrit`);
+    await consumer.next('hello');
+    server.publish(predictions('replay', 1));
+    assert.equal((await consumer.next('predictions')).stream, 'replay');
+  });
+
   it('throws ConfigError at once for impossible options', async () => {
     const cases: [PredictionServerOptions, RegExp][] = [
+      [{ port: 0, maxProducers: 0 }, /^maxProducers must be a positive integer, got 0$/],
+      [{ port: 0, maxMessagesPerSecond: 2.5 }, /^maxMessagesPerSecond must be a positive integer, got 2.5$/],
+      [{ port: 0, maxBytesPerSecond: 1000 }, /^maxBytesPerSecond \(1000\) must be at least maxPayload \(1048576\)/],
+      [{ port: 0, requireTokenForConsumers: true }, /^requireTokenForConsumers needs a token/],
       [{ port: -1 }, /^port must be an integer from 0 to 65535, got -1$/],
       [{ port: 0, path: 'ws' }, /^path must start with "\/", got "ws"$/],
       [{ port: 0, queueLimit: 0 }, /^queueLimit must be a positive integer, got 0$/],

@@ -3,6 +3,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { filter } from 'rxjs';
 import { loadCheckpoint } from '../../checkpoint/load-checkpoint.ts';
+import { ConfigError } from '../../errors.ts';
 import type { CorpusProblem } from '../../corpus/corpus-entry.ts';
 import { DEFAULT_FEATURE_CONFIG, type FeatureConfig } from '../../features/feature-config.ts';
 import { featureDims } from '../../features/feature-dims.ts';
@@ -21,10 +22,11 @@ import { listCorpora } from '../list-corpora.ts';
 import { choiceOption, numberOption, parseOptions } from '../parse-options.ts';
 
 /**
- * Frames' worth of weight the training statistics get as the starting point of the live streams'
- * running normalisation: enough that a new microphone needs no warm-up, little enough (5 s of
- * speech) that the statistics soon follow that microphone rather than the training corpus. The
- * replay keeps its own statistics, so live audio never shifts the training stream's.
+ * Frames' worth of weight the training statistics get as the starting point of each live stream's
+ * running normalisation (every stream starts from its own copy): enough that a new microphone
+ * needs no warm-up, little enough (5 s of speech) that the statistics soon follow that microphone
+ * rather than the training corpus. The replay keeps its own statistics, so live audio never
+ * shifts the training stream's, and no live stream shifts another's.
  */
 const LIVE_PRIOR_FRAMES = 500;
 
@@ -57,6 +59,8 @@ Options:
   --epochs N          replay passes (default: loop until stopped)
   --frozen            do not train at all (the replay and labelled producers only predict)
   --token TOKEN       producers and control messages must present it (default: env PHONESTREAM_TOKEN)
+  --token-for-consumers  every connection, consumers too, must present the token as ?token=…
+  --max-producers N   live streams at once; beyond it a start is refused, close 1013 (default 64)
   --allow-origin URL  another browser origin allowed to connect (repeatable)
   --backend tensorflow|wasm|cpu  (default: the fastest available)
 ${LEARNER_OPTIONS_HELP}
@@ -80,6 +84,8 @@ export const command: CliCommand = {
       epochs: { type: 'string' },
       frozen: { type: 'boolean' },
       token: { type: 'string' },
+      'token-for-consumers': { type: 'boolean' },
+      'max-producers': { type: 'string' },
       'allow-origin': { type: 'string', multiple: true },
       backend: { type: 'string' },
     });
@@ -89,6 +95,12 @@ export const command: CliCommand = {
     const epochs = numberOption('epochs', values.epochs, { min: 1, integer: true }) ?? Infinity;
     const backendName = choiceOption('backend', values.backend, ['tensorflow', 'wasm', 'cpu'] as const) as BackendName | undefined;
     const frozen = values.frozen === true;
+    const maxProducers = numberOption('max-producers', values['max-producers'], { min: 1, integer: true }) ?? 64;
+    const token = typeof values.token === 'string' ? values.token : process.env.PHONESTREAM_TOKEN || undefined;
+    const requireTokenForConsumers = values['token-for-consumers'] === true;
+    if (requireTokenForConsumers && token === undefined) {
+      throw new ConfigError('--token-for-consumers needs a token: give --token TOKEN or set PHONESTREAM_TOKEN');
+    }
     const replayRoots = (values.replay ?? []) as string[];
     const log = (line: string) => process.stderr.write(`${line}\n`);
     const onProblem = (p: CorpusProblem) => log(`skipped ${p.file}: ${p.message}`);
@@ -119,12 +131,14 @@ export const command: CliCommand = {
     const server = await startLiveMicrophone({
       port,
       host,
-      token: typeof values.token === 'string' ? values.token : undefined,
+      token,
+      requireTokenForConsumers,
+      maxProducers,
       allowOrigins: (values['allow-origin'] ?? []) as string[],
       assets: await buildPageAssets(),
       learner,
       featureConfig: features,
-      runningStats: livePrior(stats),
+      normalizationPrior: livePrior(stats),
       hello: () => ({ streams: entries.length > 0 ? ['replay'] : [] }),
     });
     log(`phonestream serving on ${backend}: open ${server.url} (WebSocket ${server.wsUrl})`);
@@ -147,6 +161,8 @@ export const command: CliCommand = {
     });
     log('stopping');
     replay?.unsubscribe();
+    // Graceful: running streams are flushed (their producers get every prediction and `end`),
+    // then every socket is closed with 1001 (going away); bounded by the server's closeTimeoutMs.
     await server.close();
     learner.dispose();
     return 0;

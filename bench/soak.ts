@@ -1,0 +1,392 @@
+/**
+ * bench:soak — the live server for N minutes under training, live streams and abuse.
+ *
+ *   npm run bench:soak -- --minutes N [--json]      (--json: a last line with every figure)
+ *   options: --corpus PATH (replayed at max pace, default fixtures/corpus), --producers P
+ *            (well-behaved live producers, default 3), --consumers C (default 2)
+ *
+ * The server (startLiveMicrophone on the bundled checkpoint, like `serve`) runs in a child
+ * process training on a max-pace replay of the corpus, so its memory figures are its own. In
+ * this process: producers stream fixture WAVs at real time one after another; consumers read
+ * every stream (one stays, one reconnects every 20 s); abusive clients (malformed messages,
+ * never-reading, vanishing mid-stream, floods, oversized, crowds) come and go every 2 s.
+ * Each minute it prints the server's tf.memory().numTensors, wasm arena stats (when
+ * wasm-arena.ts exports arenaStats()), RSS and heap; per well-behaved consumer the predictions
+ * received vs expected (the frames of the audio sent, over the streams it saw from frame 0 to
+ * their end); the producers' complete streams; abuse answered as documented in docs/protocol.md.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { readdirSync } from 'node:fs';
+import { createInterface } from 'node:readline';
+import * as tf from '@tensorflow/tfjs';
+import { filter } from 'rxjs';
+import { WebSocket } from 'ws';
+import { fileToSocket } from '../pipelines/file-to-socket.ts';
+import { startLiveMicrophone } from '../pipelines/live-microphone.ts';
+import { replayCorpus } from '../pipelines/replay-corpus.ts';
+import { readAudioFile } from '../src/audio/read-audio-file.ts';
+import { loadCheckpoint } from '../src/checkpoint/load-checkpoint.ts';
+import { BUNDLED_CHECKPOINT } from '../src/cli/commands/serve.ts';
+import { listCorpora } from '../src/cli/list-corpora.ts';
+import { RunningStats } from '../src/features/running-stats.ts';
+import * as arenaModule from '../src/learner/kernels/wasm-arena.ts';
+import type { LearnerEvent } from '../src/learner/learner-event.ts';
+import { selectBackend } from '../src/learner/select-backend.ts';
+import { toInt16Pcm } from '../src/server/to-int16-pcm.ts';
+
+const args = process.argv.slice(2);
+const option = (name: string, fallback: string): string => {
+  const k = args.indexOf(`--${name}`);
+  return k >= 0 && args[k + 1] !== undefined ? args[k + 1] : fallback;
+};
+const WAV_DIR = 'fixtures/corpus/ljspeech/wav';
+const FILES = readdirSync(WAV_DIR).filter((f) => f.endsWith('.wav')).map((f) => `${WAV_DIR}/${f}`);
+const expectedFrames = (n: number) => (n < 400 ? 0 : Math.floor((n - 400) / 160) + 1);
+
+/* ---------------- the server process ---------------- */
+
+interface ServerStats {
+  numTensors: number;
+  /** arenaStats() of wasm-arena.ts, or null while that accessor does not exist. */
+  arena: unknown;
+  rssBytes: number;
+  heapUsedBytes: number;
+  replayFrames: number;
+  replayUtterances: number;
+  replayError: string | null;
+  learnerVersion: number;
+  /** Updates the learner skipped (e.g. non-finite gradients), or null while it does not count them. */
+  skippedUpdates: number | null;
+}
+
+async function runServerChild(): Promise<void> {
+  const { backend } = await selectBackend();
+  const { learner, features, stats } = await loadCheckpoint(BUNDLED_CHECKPOINT, { trainable: true });
+  const entries = await listCorpora([option('corpus', 'fixtures/corpus')], () => {});
+  // As serve does: each live stream starts from the checkpoint's statistics weighted as 500 frames.
+  const prior = new RunningStats(stats.dims);
+  if (stats.count > 0) prior.restore(Math.min(stats.count, 500), stats.mean, stats.toJSON().variance);
+  const server = await startLiveMicrophone({ port: 0, learner, featureConfig: features, normalizationPrior: prior });
+  const replay = { frames: 0, utterances: 0, error: null as string | null };
+  const replaying = replayCorpus({ train: entries, learner, features, epochs: Infinity, pace: 'max', runningStats: stats })
+    .pipe(filter((ev): ev is LearnerEvent => ev.kind !== 'epoch'))
+    .subscribe({
+      next: (ev) => {
+        if (ev.kind === 'predictions') replay.frames += ev.frames.length;
+        if (ev.kind === 'end') replay.utterances += 1;
+        server.publish(ev);
+      },
+      error: (err: Error) => (replay.error = err.message),
+    });
+  process.stdout.write(`${JSON.stringify({ wsUrl: server.wsUrl, backend, utterances: entries.length })}\n`);
+  process.on('message', () => {
+    const memory = process.memoryUsage();
+    const reply: ServerStats = {
+      numTensors: tf.memory().numTensors,
+      arena: arenaStatsIfAny(),
+      rssBytes: memory.rss,
+      heapUsedBytes: memory.heapUsed,
+      replayFrames: replay.frames,
+      replayUtterances: replay.utterances,
+      replayError: replay.error,
+      learnerVersion: learner.version,
+      // TODO(skipped updates): read the learner's counter here once it exposes one.
+      skippedUpdates: typeof (learner as unknown as { skippedUpdates?: unknown }).skippedUpdates === 'number'
+        ? (learner as unknown as { skippedUpdates: number }).skippedUpdates
+        : null,
+    };
+    process.send!(reply);
+  });
+  const stop = () => {
+    replaying.unsubscribe();
+    void server.close().then(() => process.exit(0));
+  };
+  process.on('SIGTERM', stop);
+  process.on('disconnect', stop); // the parent is gone: leave no server behind
+
+}
+
+/** TODO(arenaStats): another change adds `arenaStats()` to wasm-arena.ts; until then this is null. */
+function arenaStatsIfAny(): unknown {
+  const accessor = (arenaModule as Record<string, unknown>).arenaStats;
+  if (typeof accessor !== 'function') return null;
+  try {
+    return (accessor as () => unknown)();
+  } catch (err) {
+    return `arenaStats() threw: ${(err as Error).message}`;
+  }
+}
+
+/* ---------------- the client process ---------------- */
+
+/** What the well-behaved producers achieved. */
+const producerTally = { streams: 0, complete: 0, incomplete: 0, failed: 0, expectedFrames: 0, receivedFrames: 0, lastFailure: '' };
+/** Stream id → the frames its audio makes, for the well-behaved producers' streams only. */
+const expectedOf = new Map<string, number>();
+
+/** A consumer counting, per live stream, the frames it received; a stream counts once seen from frame 0 to its end. */
+class SoakConsumer {
+  expected = 0;
+  received = 0;
+  streams = 0;
+  dropped = 0;
+  connections = 0;
+  private frames = new Map<string, number>();
+  private ws?: WebSocket;
+
+  constructor(readonly name: string, private readonly url: string) {}
+
+  connect(): void {
+    this.frames.clear();
+    this.connections += 1;
+    const ws = new WebSocket(this.url);
+    this.ws = ws;
+    ws.on('error', () => {});
+    // A reconnect starts afresh: whatever the previous socket still delivers is not counted.
+    ws.on('message', (data) => ws === this.ws && this.onMessage(JSON.parse(data.toString())));
+  }
+
+  disconnect(): void {
+    this.ws?.close(1000);
+  }
+
+  private onMessage(m: { type: string; stream?: string; frames?: { i: number }[] | number; count?: number }): void {
+    if (m.type === 'dropped') this.dropped = m.count!;
+    const stream = m.stream;
+    if (stream === undefined || !expectedOf.has(stream)) return; // only the well-behaved producers' streams
+    if (m.type === 'predictions') {
+      const frames = m.frames as { i: number }[];
+      if (!this.frames.has(stream) && frames[0]?.i !== 0) return; // joined mid-stream: not counted
+      this.frames.set(stream, (this.frames.get(stream) ?? 0) + frames.length);
+    } else if (m.type === 'end' && this.frames.has(stream)) {
+      this.streams += 1;
+      this.expected += expectedOf.get(stream)!;
+      this.received += this.frames.get(stream)!;
+      this.frames.delete(stream);
+    }
+  }
+}
+
+/** One well-behaved producer: fixture after fixture at real time until `until`. */
+async function producerLoop(url: string, until: number, seed: number): Promise<void> {
+  for (let k = seed; Date.now() < until; k += 1) {
+    const file = FILES[k % FILES.length];
+    const n = expectedFrames((await readAudioFile(file)).samples.length);
+    producerTally.streams += 1;
+    try {
+      const r = await fileToSocket({ url, file, onMessage: (m) => m.type === 'started' && expectedOf.set(m.stream, n) });
+      producerTally.expectedFrames += n;
+      producerTally.receivedFrames += r.frames.length;
+      if (r.frames.length === n && r.end.frames === n) producerTally.complete += 1;
+      else producerTally.incomplete += 1;
+    } catch (err) {
+      producerTally.failed += 1;
+      producerTally.lastFailure = (err as Error).message;
+    }
+  }
+}
+
+/** Abuse kinds → how many were tried, finished, and (for those with an answer to check) answered as documented. */
+const abuseTally = new Map<string, { tried: number; done: number; answered: number | null }>();
+
+/**
+ * One abusive client; resolves true when the server answered as docs/protocol.md says, or null
+ * when there is no answer to check (it must only not disturb the well-behaved clients).
+ */
+type Abuse = (url: string, audio: Uint8Array[]) => Promise<boolean | null>;
+
+/** `error` messages the abusive clients received in all, and their closes by code. */
+const answers = { errors: 0, closes: {} as Record<number, number> };
+
+/** Opens a socket and collects what it receives; `closed` resolves with the close code. */
+function openRaw(url: string) {
+  const ws = new WebSocket(url);
+  const received: { type: string; message?: string }[] = [];
+  ws.on('error', () => {});
+  ws.on('message', (d) => {
+    const m = JSON.parse(d.toString()) as { type: string };
+    if (m.type === 'error') answers.errors += 1;
+    received.push(m);
+  });
+  ws.on('close', (code) => (answers.closes[code] = (answers.closes[code] ?? 0) + 1));
+  const opened = once(ws, 'open');
+  const closed = new Promise<number>((resolve) => ws.on('close', (code) => resolve(code)));
+  const socket = () => (ws as unknown as { _socket: { pause(): void; destroy(): void } })._socket;
+  return { ws, received, opened, closed, socket };
+}
+
+const within = <T>(p: Promise<T>, ms: number, fallback: T): Promise<T> =>
+  Promise.race([p, new Promise<T>((r) => setTimeout(() => r(fallback), ms))]);
+
+const ABUSES: [string, Abuse][] = [
+  ['malformed messages (5 errors expected)', async (url) => {
+    const c = openRaw(url);
+    await c.opened;
+    c.ws.send('{"type":');
+    c.ws.send(JSON.stringify({ type: 'dance' }));
+    c.ws.send(new Uint8Array([1, 2]));
+    c.ws.send(JSON.stringify({ type: 'start', sampleRate: 16000, encoding: 'mp3' }));
+    c.ws.send(JSON.stringify({ type: 'stop' }));
+    c.ws.send(JSON.stringify({ type: 'ping' }));
+    await within(new Promise<void>((r) => c.ws.on('message', () => c.received.some((m) => m.type === 'pong') && r())), 10_000, undefined);
+    c.ws.close();
+    return c.received.filter((m) => m.type === 'error').length === 5;
+  }],
+  ['never-reading consumer for 10 s', async (url) => {
+    const c = openRaw(url);
+    await c.opened;
+    c.socket().pause();
+    await new Promise((r) => setTimeout(r, 10_000));
+    c.socket().destroy();
+    return null;
+  }],
+  ['producer vanishing mid-stream', async (url, audio) => {
+    const c = openRaw(url);
+    await c.opened;
+    c.ws.send(JSON.stringify({ type: 'start', sampleRate: 16000, encoding: 'int16' }));
+    for (const chunk of audio.slice(0, 25)) c.ws.send(chunk);
+    await new Promise((r) => setTimeout(r, 200));
+    c.socket().destroy();
+    return null;
+  }],
+  ['flood of 3000 tiny messages (close 1008)', async (url) => {
+    const c = openRaw(url);
+    await c.opened;
+    c.ws.send(JSON.stringify({ type: 'start', sampleRate: 16000, encoding: 'int16' }));
+    for (let k = 0; k < 3000; k += 1) c.ws.send(new Uint8Array(2));
+    return (await within(c.closed, 10_000, 0)) === 1008;
+  }],
+  ['message beyond maxPayload (close 1009)', async (url) => {
+    const c = openRaw(url);
+    await c.opened;
+    c.ws.send(new Uint8Array(1024 * 1024 + 4));
+    return (await within(c.closed, 10_000, 0)) === 1009;
+  }],
+  ['crowd of 30 connections dropped at once', async (url) => {
+    const crowd = Array.from({ length: 30 }, () => openRaw(url));
+    await Promise.all(crowd.map((c) => within(c.opened, 10_000, undefined)));
+    for (const c of crowd) c.socket()?.destroy();
+    return null;
+  }],
+];
+
+async function abuseLoop(url: string, until: number, audio: Uint8Array[]): Promise<void> {
+  const running: Promise<void>[] = [];
+  for (let k = 0; Date.now() < until; k += 1) {
+    const [name, abuse] = ABUSES[k % ABUSES.length];
+    const tally = abuseTally.get(name) ?? { tried: 0, done: 0, answered: null };
+    abuseTally.set(name, tally);
+    tally.tried += 1;
+    const finish = (ok: boolean | null) => {
+      tally.done += 1;
+      if (ok !== null) tally.answered = (tally.answered ?? 0) + (ok ? 1 : 0);
+    };
+    running.push(abuse(url, audio).then(finish, () => finish(false)));
+    await new Promise((r) => setTimeout(r, 2000));
+  }
+  await Promise.all(running);
+}
+
+async function main(): Promise<void> {
+  const minutes = Number(option('minutes', '1'));
+  const producers = Number(option('producers', '3'));
+  const json = args.includes('--json');
+  if (!(minutes > 0)) throw new Error(`--minutes must be a positive number, got ${option('minutes', '')}`);
+  const child = spawn(process.execPath, ['--import', 'tsx', new URL(import.meta.url).pathname, '--child', ...args], {
+    stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
+  });
+  const info = JSON.parse(await firstLine(child)) as { wsUrl: string; backend: string; utterances: number };
+  console.log(`bench:soak — ${minutes} min; server in a child process (${info.backend}), bundled checkpoint training on a max-pace replay of ${info.utterances} utterances;`);
+  console.log(`${producers} real-time producers, ${option('consumers', '2')} consumers, one abusive client every 2 s\n`);
+
+  const consumers = Array.from({ length: Number(option('consumers', '2')) }, (_, k) =>
+    new SoakConsumer(k === 0 ? 'steady' : `reconnecting-${k}`, info.wsUrl),
+  );
+  for (const c of consumers) c.connect();
+  const reconnect = setInterval(() => {
+    for (const c of consumers.slice(1)) {
+      c.disconnect();
+      c.connect();
+    }
+  }, 20_000);
+
+  const audio = await readAudioFile(FILES[0]);
+  const chunks = Array.from({ length: Math.ceil(audio.samples.length / 320) }, (_, k) => toInt16Pcm(audio.samples.subarray(k * 320, (k + 1) * 320)));
+  const t0 = Date.now();
+  const until = t0 + minutes * 60_000;
+  const reports: object[] = [];
+  const report = async (minute: number) => {
+    const r = minuteReport(minute, await serverStats(child), consumers);
+    reports.push(r);
+    printReport(r);
+  };
+  // Minutes 1 … N−1 while it runs; minute N once every stream and abuse has finished.
+  let minute = 0;
+  const perMinute = setInterval(() => minute + 1 < minutes && void report(++minute), 60_000);
+  await Promise.all([
+    ...Array.from({ length: producers }, (_, k) => producerLoop(info.wsUrl, until, k)),
+    abuseLoop(info.wsUrl, until, chunks),
+  ]);
+  clearInterval(perMinute);
+  clearInterval(reconnect);
+  await new Promise((r) => setTimeout(r, 1000)); // the last ends reach the consumers
+  await report(++minute);
+  for (const c of consumers) c.disconnect();
+  child.kill('SIGTERM');
+  const [code] = await once(child, 'exit');
+  console.log(`\nserver exited with code ${code} after SIGTERM`);
+  if (json) console.log(JSON.stringify({ minutes, backend: info.backend, reports, serverExitCode: code }));
+}
+
+function minuteReport(minute: number, server: ServerStats, consumers: SoakConsumer[]) {
+  return {
+    minute,
+    server,
+    consumers: consumers.map((c) => ({ name: c.name, streams: c.streams, received: c.received, expected: c.expected, dropped: c.dropped, connections: c.connections })),
+    producers: { ...producerTally },
+    abuse: Object.fromEntries([...abuseTally].map(([name, t]) => [name, { ...t }])),
+    abuseAnswers: { errors: answers.errors, closes: { ...answers.closes } },
+  };
+}
+
+function printReport(r: ReturnType<typeof minuteReport>): void {
+  const mb = (b: number) => `${(b / 2 ** 20).toFixed(1)} MiB`;
+  const s = r.server;
+  console.log(`minute ${r.minute}: numTensors ${s.numTensors}, wasm arena ${s.arena === null ? 'n/a (no arenaStats() yet)' : JSON.stringify(s.arena)}, ` +
+    `RSS ${mb(s.rssBytes)}, heap ${mb(s.heapUsedBytes)}, skipped updates ${s.skippedUpdates ?? 'n/a (not counted yet)'}`);
+  console.log(`  replay: ${s.replayFrames} frames, ${s.replayUtterances} utterances, learner version ${s.learnerVersion}${s.replayError ? `, STOPPED: ${s.replayError}` : ''}`);
+  for (const c of r.consumers) {
+    console.log(`  consumer ${c.name}: ${c.received} of ${c.expected} predictions expected over ${c.streams} streams` +
+      `${c.received === c.expected ? '' : ' (MISSING)'}, dropped ${c.dropped}, ${c.connections} connections`);
+  }
+  const p = r.producers;
+  const streaming = p.streams - p.complete - p.incomplete - p.failed;
+  console.log(`  producers: ${p.complete} of ${p.streams} streams complete (${p.receivedFrames} of ${p.expectedFrames} frames), ` +
+    `${p.incomplete} incomplete, ${p.failed} failed, ${streaming} streaming${p.lastFailure ? ` (last failure: ${p.lastFailure})` : ''}`);
+  const closes = Object.entries(r.abuseAnswers.closes).map(([code, n]) => `${code}×${n}`).join(', ');
+  console.log(`  abusive clients got ${r.abuseAnswers.errors} error messages; their sockets closed with ${closes || 'nothing yet'}`);
+  console.log('  abuse (answered as documented / finished / tried):');
+  for (const [name, a] of Object.entries(r.abuse)) {
+    console.log(`    ${name}: ${a.answered === null ? 'nothing to check' : a.answered} / ${a.done} / ${a.tried}`);
+  }
+}
+
+async function serverStats(child: ChildProcess): Promise<ServerStats> {
+  child.send('stats');
+  const [stats] = (await once(child, 'message')) as [ServerStats];
+  return stats;
+}
+
+async function firstLine(child: ChildProcess): Promise<string> {
+  const lines = createInterface({ input: child.stdout! });
+  const exited = once(child, 'exit').then(([code]) => {
+    throw new Error(`the server process exited (${code}) before announcing its address`);
+  });
+  const line = once(lines, 'line').then(([l]) => l as string);
+  return Promise.race([line, exited]);
+}
+
+// Last, so every class and constant above is initialised before either side runs.
+if (args.includes('--child')) await runServerChild();
+else await main();
