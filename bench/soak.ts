@@ -10,8 +10,8 @@
  * this process: producers stream fixture WAVs at real time one after another; consumers read
  * every stream (one stays, one reconnects every 20 s); abusive clients (malformed messages,
  * never-reading, vanishing mid-stream, floods, oversized, crowds) come and go every 2 s.
- * Each minute it prints the server's tf.memory().numTensors, wasm arena stats (when
- * wasm-arena.ts exports arenaStats()), RSS and heap; per well-behaved consumer the predictions
+ * Each minute it prints the server's tf.memory().numTensors, the kernel arena's bytes in use and
+ * high-water mark, RSS, heap and skipped updates; per well-behaved consumer the predictions
  * received vs expected (the frames of the audio sent, over the streams it saw from frame 0 to
  * their end); the producers' complete streams; abuse answered as documented in docs/protocol.md.
  */
@@ -30,7 +30,7 @@ import { loadCheckpoint } from '../src/checkpoint/load-checkpoint.ts';
 import { BUNDLED_CHECKPOINT } from '../src/cli/commands/serve.ts';
 import { listCorpora } from '../src/cli/list-corpora.ts';
 import { RunningStats } from '../src/features/running-stats.ts';
-import * as arenaModule from '../src/learner/kernels/wasm-arena.ts';
+import { arenaStats, type ArenaStats } from '../src/learner/kernels/wasm-arena.ts';
 import type { LearnerEvent } from '../src/learner/learner-event.ts';
 import { selectBackend } from '../src/learner/select-backend.ts';
 import { toInt16Pcm } from '../src/server/to-int16-pcm.ts';
@@ -48,16 +48,16 @@ const expectedFrames = (n: number) => (n < 400 ? 0 : Math.floor((n - 400) / 160)
 
 interface ServerStats {
   numTensors: number;
-  /** arenaStats() of wasm-arena.ts, or null while that accessor does not exist. */
-  arena: unknown;
+  /** The kernel arena's byte counts (null without wasm SIMD). */
+  arena: ArenaStats | null;
   rssBytes: number;
   heapUsedBytes: number;
   replayFrames: number;
   replayUtterances: number;
   replayError: string | null;
   learnerVersion: number;
-  /** Updates the learner skipped (e.g. non-finite gradients), or null while it does not count them. */
-  skippedUpdates: number | null;
+  /** Updates the learner skipped or rolled back (non-finite loss, gradient or weights). */
+  skippedUpdates: number;
 }
 
 async function runServerChild(): Promise<void> {
@@ -84,17 +84,14 @@ async function runServerChild(): Promise<void> {
     const memory = process.memoryUsage();
     const reply: ServerStats = {
       numTensors: tf.memory().numTensors,
-      arena: arenaStatsIfAny(),
+      arena: arenaStats(),
       rssBytes: memory.rss,
       heapUsedBytes: memory.heapUsed,
       replayFrames: replay.frames,
       replayUtterances: replay.utterances,
       replayError: replay.error,
       learnerVersion: learner.version,
-      // TODO(skipped updates): read the learner's counter here once it exposes one.
-      skippedUpdates: typeof (learner as unknown as { skippedUpdates?: unknown }).skippedUpdates === 'number'
-        ? (learner as unknown as { skippedUpdates: number }).skippedUpdates
-        : null,
+      skippedUpdates: learner.skippedUpdates,
     };
     process.send!(reply);
   });
@@ -105,17 +102,6 @@ async function runServerChild(): Promise<void> {
   process.on('SIGTERM', stop);
   process.on('disconnect', stop); // the parent is gone: leave no server behind
 
-}
-
-/** TODO(arenaStats): another change adds `arenaStats()` to wasm-arena.ts; until then this is null. */
-function arenaStatsIfAny(): unknown {
-  const accessor = (arenaModule as Record<string, unknown>).arenaStats;
-  if (typeof accessor !== 'function') return null;
-  try {
-    return (accessor as () => unknown)();
-  } catch (err) {
-    return `arenaStats() threw: ${(err as Error).message}`;
-  }
 }
 
 /* ---------------- the client process ---------------- */
@@ -336,7 +322,28 @@ async function main(): Promise<void> {
   child.kill('SIGTERM');
   const [code] = await once(child, 'exit');
   console.log(`\nserver exited with code ${code} after SIGTERM`);
-  if (json) console.log(JSON.stringify({ minutes, backend: info.backend, reports, serverExitCode: code }));
+  const summary = soakSummary(reports as ReturnType<typeof minuteReport>[]);
+  console.log(`\nafter minute 1 → end: numTensors ${summary.numTensors.join(' → ')}, kernel arena in use ${summary.arenaUsedMiB.join(' → ')} MiB ` +
+    `(high water ${summary.arenaHighWaterMiB.join(' → ')} MiB), RSS ${summary.rssMiB.join(' → ')} MiB (${summary.rssGrowthPercent.toFixed(1)} %), ` +
+    `predictions lost by consumers that keep up: ${summary.predictionsLost}, skipped updates ${summary.skippedUpdates}`);
+  if (json) console.log(JSON.stringify({ minutes, backend: info.backend, summary, reports, serverExitCode: code }));
+}
+
+/** The goals' figures: minute 1 against the last minute (tensors and arena flat, RSS growth, nothing lost). */
+function soakSummary(reports: ReturnType<typeof minuteReport>[]) {
+  const first = reports[0].server;
+  const last = reports.at(-1)!;
+  const mib = (b: number) => Math.round((b / 2 ** 20) * 10) / 10;
+  return {
+    numTensors: [first.numTensors, last.server.numTensors],
+    arenaUsedMiB: [mib(first.arena?.usedBytes ?? 0), mib(last.server.arena?.usedBytes ?? 0)],
+    arenaHighWaterMiB: [mib(first.arena?.highWaterBytes ?? 0), mib(last.server.arena?.highWaterBytes ?? 0)],
+    rssMiB: [mib(first.rssBytes), mib(last.server.rssBytes)],
+    rssGrowthPercent: (100 * (last.server.rssBytes - first.rssBytes)) / first.rssBytes,
+    predictionsLost: last.consumers.reduce((n, c) => n + (c.expected - c.received), 0),
+    skippedUpdates: last.server.skippedUpdates,
+    replayFrames: last.server.replayFrames,
+  };
 }
 
 function minuteReport(minute: number, server: ServerStats, consumers: SoakConsumer[]) {
@@ -353,8 +360,9 @@ function minuteReport(minute: number, server: ServerStats, consumers: SoakConsum
 function printReport(r: ReturnType<typeof minuteReport>): void {
   const mb = (b: number) => `${(b / 2 ** 20).toFixed(1)} MiB`;
   const s = r.server;
-  console.log(`minute ${r.minute}: numTensors ${s.numTensors}, wasm arena ${s.arena === null ? 'n/a (no arenaStats() yet)' : JSON.stringify(s.arena)}, ` +
-    `RSS ${mb(s.rssBytes)}, heap ${mb(s.heapUsedBytes)}, skipped updates ${s.skippedUpdates ?? 'n/a (not counted yet)'}`);
+  const arena = s.arena === null ? 'n/a (no wasm SIMD)' : `${mb(s.arena.usedBytes)} in use, high water ${mb(s.arena.highWaterBytes)}`;
+  console.log(`minute ${r.minute}: numTensors ${s.numTensors}, kernel arena ${arena}, ` +
+    `RSS ${mb(s.rssBytes)}, heap ${mb(s.heapUsedBytes)}, skipped updates ${s.skippedUpdates}`);
   console.log(`  replay: ${s.replayFrames} frames, ${s.replayUtterances} utterances, learner version ${s.learnerVersion}${s.replayError ? `, STOPPED: ${s.replayError}` : ''}`);
   for (const c of r.consumers) {
     console.log(`  consumer ${c.name}: ${c.received} of ${c.expected} predictions expected over ${c.streams} streams` +
