@@ -60,8 +60,8 @@ export interface Kernels {
     tanhC: Float32Array, tOff: number, dz: Float32Array, dzOff: number, hidden: number,
   ): void;
   /**
-   * Σ g[i]² over g's first n floats, in float64, summed in a fixed order (four interleaved partial
-   * sums i ≡ 0..3 mod 4, then the tail), so both implementations return the same bits.
+   * Σ g[i]² over g's first n floats, in float64, summed in a fixed order (eight interleaved partial
+   * sums i ≡ 0..7 mod 8, then the tail), so both implementations return the same bits.
    */
   sumSquares(g: Float32Array, n: number): number;
   /**

@@ -400,28 +400,39 @@ export function cellBackward(dh: usize, dc: usize, g: usize, cPrev: usize, tanhC
 // shortcuts): the results are the ones tf.train.adam / tf.train.momentum compute.
 
 /**
- * Σ g[i]² over n floats, in float64: lane k of the two f64x2 accumulators sums the elements i ≡ k
- * (mod 4), the tail is summed apart, and the parts are added in a fixed order, so the TypeScript
- * kernel can reproduce the sum bit for bit. (Squares of float32 are exact in float64.)
+ * Σ g[i]² over n floats, in float64: lane k of the four f64x2 accumulators sums the elements i ≡ k
+ * (mod 8) (four chains, so the adds overlap), the tail is summed apart, and the parts are added in
+ * a fixed order, so the TypeScript kernel reproduces the sum bit for bit. (Squares of float32 are
+ * exact in float64.)
  */
 export function sumSquares(g: usize, n: i32): f64 {
-  const n4 = n & ~3;
-  let lo = f64x2.splat(0);
-  let hi = f64x2.splat(0);
+  const n8 = n & ~7;
+  let a01 = f64x2.splat(0);
+  let a23 = f64x2.splat(0);
+  let a45 = f64x2.splat(0);
+  let a67 = f64x2.splat(0);
   let k = 0;
-  for (; k < n4; k += 4) {
-    const x = v128.load(g + (<usize>k << 2));
-    const a = f64x2.promote_low_f32x4(x);
-    const b = f64x2.promote_low_f32x4(v128.shuffle<f32>(x, x, 2, 3, 0, 1));
-    lo = f64x2.add(lo, f64x2.mul(a, a));
-    hi = f64x2.add(hi, f64x2.mul(b, b));
+  for (; k < n8; k += 8) {
+    const o = <usize>k << 2;
+    const x = v128.load(g + o);
+    const y = v128.load(g + o, 16);
+    const x01 = f64x2.promote_low_f32x4(x);
+    const x23 = f64x2.promote_low_f32x4(v128.shuffle<f32>(x, x, 2, 3, 0, 1));
+    const y45 = f64x2.promote_low_f32x4(y);
+    const y67 = f64x2.promote_low_f32x4(v128.shuffle<f32>(y, y, 2, 3, 0, 1));
+    a01 = f64x2.add(a01, f64x2.mul(x01, x01));
+    a23 = f64x2.add(a23, f64x2.mul(x23, x23));
+    a45 = f64x2.add(a45, f64x2.mul(y45, y45));
+    a67 = f64x2.add(a67, f64x2.mul(y67, y67));
   }
   let tail: f64 = 0;
   for (; k < n; k++) {
     const x = <f64>load<f32>(g + (<usize>k << 2));
     tail += x * x;
   }
-  return f64x2.extract_lane(lo, 0) + f64x2.extract_lane(lo, 1) + (f64x2.extract_lane(hi, 0) + f64x2.extract_lane(hi, 1)) + tail;
+  const low = f64x2.extract_lane(a01, 0) + f64x2.extract_lane(a01, 1) + (f64x2.extract_lane(a23, 0) + f64x2.extract_lane(a23, 1));
+  const high = f64x2.extract_lane(a45, 0) + f64x2.extract_lane(a45, 1) + (f64x2.extract_lane(a67, 0) + f64x2.extract_lane(a67, 1));
+  return low + high + tail;
 }
 
 /**
@@ -452,6 +463,7 @@ export function adamStep(
   const c1: f32 = 1 - acc1;
   const c2: f32 = 1 - acc2;
   const negLr: f32 = -lr;
+  const clipping = scale != 1;
   const s = f64x2.splat(scale);
   const b1 = f32x4.splat(beta1);
   const b2 = f32x4.splat(beta2);
@@ -467,7 +479,8 @@ export function adamStep(
   let k = 0;
   for (; k < n4; k += 4) {
     const o = <usize>k << 2;
-    const gv = scaled(v128.load(g + o), s);
+    const gx = v128.load(g + o);
+    const gv = clipping ? scaled(gx, s) : gx;
     const mv = f32x4.add(f32x4.mul(v128.load(m + o), b1), f32x4.mul(gv, ob1));
     const vv = f32x4.add(f32x4.mul(v128.load(v + o), b2), f32x4.mul(f32x4.mul(gv, gv), ob2));
     v128.store(m + o, mv);
@@ -506,6 +519,7 @@ export function adamStep(
  */
 export function momentumStep(p: usize, g: usize, a: usize, prev: usize, n: i32, scale: f64, lr: f32, momentum: f32): i32 {
   const negLr: f32 = -lr;
+  const clipping = scale != 1;
   const s = f64x2.splat(scale);
   const mu = f32x4.splat(momentum);
   const lv = f32x4.splat(negLr);
@@ -514,7 +528,8 @@ export function momentumStep(p: usize, g: usize, a: usize, prev: usize, n: i32, 
   let k = 0;
   for (; k < n4; k += 4) {
     const o = <usize>k << 2;
-    const gv = scaled(v128.load(g + o), s);
+    const gx = v128.load(g + o);
+    const gv = clipping ? scaled(gx, s) : gx;
     const av = f32x4.add(f32x4.mul(mu, v128.load(a + o)), gv);
     v128.store(a + o, av);
     const pv = v128.load(p + o);

@@ -72,20 +72,15 @@ export const tsKernels: Kernels = {
     }
   },
   sumSquares(g, n) {
-    let s0 = 0;
-    let s1 = 0;
-    let s2 = 0;
-    let s3 = 0;
-    const n4 = n - (n % 4);
-    for (let i = 0; i < n4; i += 4) {
-      s0 += g[i] * g[i];
-      s1 += g[i + 1] * g[i + 1];
-      s2 += g[i + 2] * g[i + 2];
-      s3 += g[i + 3] * g[i + 3];
+    // Eight partial sums (i mod 8) and a tail, added in the wasm kernel's order: the same bits.
+    const s = [0, 0, 0, 0, 0, 0, 0, 0];
+    const n8 = n - (n % 8);
+    for (let i = 0; i < n8; i += 8) {
+      for (let j = 0; j < 8; j++) s[j] += g[i + j] * g[i + j];
     }
     let tail = 0;
-    for (let i = n4; i < n; i++) tail += g[i] * g[i];
-    return s0 + s1 + (s2 + s3) + tail;
+    for (let i = n8; i < n; i++) tail += g[i] * g[i];
+    return s[0] + s[1] + (s[2] + s[3]) + (s[4] + s[5] + (s[6] + s[7])) + tail;
   },
   adamStep(p, g, m, v, prev, n, scale, powers, h) {
     const b1 = f(h.beta1);
