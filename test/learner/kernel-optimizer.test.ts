@@ -6,7 +6,8 @@ import { KernelOptimizer } from '../../src/learner/kernel-optimizer.ts';
 import { OnlineLearner } from '../../src/learner/online-learner.ts';
 import { selectBackend } from '../../src/learner/select-backend.ts';
 import { useWasmKernels } from '../../src/learner/kernels/use-wasm-kernels.ts';
-import { wasmArena } from '../../src/learner/kernels/wasm-arena.ts';
+import { arenaStats, wasmArena } from '../../src/learner/kernels/wasm-arena.ts';
+import { blockBytes } from '../../src/learner/stream-memory.ts';
 import { phoneNames } from './engine-helpers.ts';
 import { maxRelativeError, randomGradients, tfjsReference } from './optimizer-reference.ts';
 
@@ -88,6 +89,25 @@ describe('the kernel optimiser step equals tfjs 4.22 (tf.train.adam / tf.train.m
 });
 
 describe('KernelOptimizer', () => {
+  it('keeps its state in arena blocks that the learner reserves with its parameters, and gives them back', (t) => {
+    if (wasmArena() === null) return t.skip('no WebAssembly SIMD here');
+    for (const optimizer of ['adam', 'sgd'] as const) {
+      const before = arenaStats()!;
+      const learner = new OnlineLearner({ ...shape, optimizer });
+      const n = learner.layout.total;
+      const state = KernelOptimizer.bytesFor(optimizer, n);
+      // Adam: m, v, the weights before the step and the two powers; momentum: the accumulator and those weights.
+      assert.equal(state, (optimizer === 'adam' ? 3 : 2) * blockBytes(n) + 16);
+      const during = arenaStats()!;
+      assert.equal(during.reservedBytes - before.reservedBytes, blockBytes(n) + state, `${optimizer}: reserved`);
+      assert.equal(during.usedBytes - before.usedBytes, blockBytes(n) + state, `${optimizer}: allocated`);
+      learner.dispose();
+      const after = arenaStats()!;
+      assert.equal(after.reservedBytes, before.reservedBytes);
+      assert.equal(after.usedBytes - before.usedBytes, blockBytes(n), `${optimizer}: only the parameters stay (until garbage)`);
+    }
+  });
+
   it('a step that makes a weight non-finite returns false and puts back the weights, in the SIMD body and in the tail', () => {
     for (const kernels of ['wasm', 'ts'] as const) {
       useWasmKernels(kernels === 'wasm');
