@@ -38,8 +38,8 @@ export interface UpdateResult {
  * kernels) updates it in place. A flat `tf.variable` holding the same values is kept for tfjs users
  * and brought up to date only when read ({@link parameterVariable}), not on every update. Streams
  * ({@link openStream}) predict with the current weights and, when training, hand their chunk
- * gradients to {@link applyGradient}. Call {@link dispose} when done: variables are not freed by
- * `tf.tidy`, nor arena blocks by the garbage collector before they are unreachable.
+ * gradients to {@link applyGradient}. Call {@link dispose} when done: it frees the variable (which
+ * `tf.tidy` does not) and gives the optimiser's arena blocks back at once.
  *
  * Select the backend first (`await selectBackend()`); the variable lives on the active one.
  *
@@ -94,7 +94,8 @@ export class OnlineLearner {
     this.params.set(initial);
     if (params === undefined) freeFloats(initial);
     if (tf.getBackend() === 'cpu' && !warnedCpu) {
-      // tfjs falls back to cpu silently when no backend was selected; its updates are ~20× slower.
+      // tfjs falls back to cpu silently when no backend was selected. Updates no longer run on tfjs,
+      // but saving and loading do, and users of parameterVariable would get the slow backend.
       warnedCpu = true;
       process.emitWarning('OnlineLearner: running on the tfjs cpu backend (slow saving and loading); call `await selectBackend()` first to use tfjs-node or wasm');
     }
