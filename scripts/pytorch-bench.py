@@ -4,6 +4,7 @@
 Run with Debian's python3-torch (NOT a pyenv python):
 
     /usr/bin/python3 scripts/pytorch-bench.py --k1 20 --k2 20 --frames 3000
+    /usr/bin/python3 scripts/pytorch-bench.py --k1 1 --k2 20 --frames 3000  # framewise
     /usr/bin/python3 scripts/pytorch-bench.py --k1 0 --frames 3000        # inference only
 
 The same job as ours: one thread, batch 1, 39 inputs, an nn.LSTM of hidden 128, nn.Linear to 61
@@ -11,7 +12,8 @@ outputs, softmax; random inputs and labels. Every frame is predicted first (a no
 from the carried state, softmax, top-3 read back to Python), then every k1 frames TBPTT(k1, k2):
 the last max(k1, k2) frames are run again with grad from the state stored at the window's start
 (detached), the mean cross-entropy of the last k1 outputs is backpropagated, the gradient clipped
-to global norm 1, and Adam (lr 1e-3) steps once. Prints one JSON line:
+to global norm 1, and Adam (lr 1e-3) steps once. Framewise is k1 = 1: that update after every
+frame, over the last k2 frames. Prints one JSON line:
 {"k1", "k2", "frames", "msPerFrame", "torch", "mode"} (k1 = 0: inference only).
 
 --lean: the fastest way to write the same training in PyTorch, for a reference that is not a

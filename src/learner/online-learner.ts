@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { ConfigError, InputError } from '../errors.ts';
 import { allocFloats, freeFloats } from './kernels/alloc-floats.ts';
 import { firstNonFinite } from './first-non-finite.ts';
+import { KernelOptimizer } from './kernel-optimizer.ts';
 import { wasmArena } from './kernels/wasm-arena.ts';
 import { blockBytes } from './stream-memory.ts';
 import { initParams } from './init-params.ts';
@@ -31,11 +32,14 @@ export interface UpdateResult {
 }
 
 /**
- * One LSTM phone classifier shared by any number of streams: ONE flat `tf.variable` holds every
- * parameter (PyTorch layout, see `paramLayout`), so one optimiser call updates them all, and a
- * Float32Array mirror of it feeds the typed-array LSTM math. Streams ({@link openStream}) predict
- * with the current weights and, when training, hand their chunk gradients to {@link applyGradient}.
- * Call {@link dispose} when done: variables are not freed by `tf.tidy`.
+ * One LSTM phone classifier shared by any number of streams. Its parameters (PyTorch layout, see
+ * `paramLayout`) are ONE Float32Array in the kernel arena, {@link params}: the LSTM math reads it
+ * and the optimiser step ({@link KernelOptimizer}: tfjs's Adam or momentum SGD reproduced in the
+ * kernels) updates it in place. A flat `tf.variable` holding the same values is kept for tfjs users
+ * and brought up to date only when read ({@link parameterVariable}), not on every update. Streams
+ * ({@link openStream}) predict with the current weights and, when training, hand their chunk
+ * gradients to {@link applyGradient}. Call {@link dispose} when done: it frees the variable (which
+ * `tf.tidy` does not) and gives the optimiser's arena blocks back at once.
  *
  * Select the backend first (`await selectBackend()`); the variable lives on the active one.
  *
@@ -53,16 +57,19 @@ export class OnlineLearner {
   readonly shape: LstmShape;
   readonly layout: ParamLayout;
   /**
-   * The parameters as the math reads them: refreshed in place after every update (same array for
-   * the learner's life). Read-only for callers: write through {@link setParams}.
+   * The parameters: updated in place by every update (same array for the learner's life).
+   * Read-only for callers: write through {@link setParams}.
    */
   readonly params: Float32Array;
   /** Weight updates applied so far (restored by `load`); streams tag their cached steps with it. */
   version = 0;
   /** Updates skipped or rolled back since this learner was made (non-finite loss, gradient or weights). */
   skippedUpdates = 0;
+  /** The optimiser, whose state is saved and restored in tfjs's format (see `saveLearner`). */
+  readonly optimizer: KernelOptimizer;
   private readonly variable: tf.Variable;
-  private readonly optimizer: tf.Optimizer;
+  /** Whether {@link params} changed since the variable last got them. */
+  private variableStale = false;
   private readonly streams = new Map<string, LearnerStream>();
   private disposed = false;
   private readonly releaseMemory: () => void;
@@ -80,20 +87,22 @@ export class OnlineLearner {
       checkLength(params, this.layout.total);
       assertFinite(params, 'params');
     }
-    this.releaseMemory = wasmArena()?.reserve(blockBytes(this.layout.total), `a learner of ${this.layout.total} parameters`) ?? (() => {});
+    const bytes = blockBytes(this.layout.total) + KernelOptimizer.bytesFor(c.optimizer, this.layout.total);
+    this.releaseMemory = wasmArena()?.reserve(bytes, `a learner of ${this.layout.total} parameters`) ?? (() => {});
     const initial = params ?? initParams(this.shape, c.seed);
     this.params = allocFloats(this.layout.total);
     this.params.set(initial);
     if (params === undefined) freeFloats(initial);
     if (tf.getBackend() === 'cpu' && !warnedCpu) {
-      // tfjs falls back to cpu silently when no backend was selected; its updates are ~20× slower.
+      // tfjs falls back to cpu silently when no backend was selected. Updates no longer run on tfjs,
+      // but saving and loading do, and users of parameterVariable would get the slow backend.
       warnedCpu = true;
-      process.emitWarning('OnlineLearner: running on the tfjs cpu backend (slow weight updates); call `await selectBackend()` first to use tfjs-node or wasm');
+      process.emitWarning('OnlineLearner: running on the tfjs cpu backend (slow saving and loading); call `await selectBackend()` first to use tfjs-node or wasm');
     }
     const name = `phonestream/learner${++learnerCount}/params`;
     // Copies: the cpu backend keeps the array a tensor is made from, and these arrays change.
     this.variable = tf.tidy(() => tf.variable(tf.tensor1d(this.params.slice()), c.trainable, name));
-    this.optimizer = c.optimizer === 'adam' ? tf.train.adam(c.lr) : tf.train.momentum(c.lr, c.momentum);
+    this.optimizer = new KernelOptimizer(c, this.layout.total, name);
   }
 
   /** The tfjs backend the weights live on. */
@@ -106,14 +115,17 @@ export class OnlineLearner {
     return this.config.trainable;
   }
 
-  /** The tfjs variable holding the parameters (for saving; do not dispose it). */
+  /**
+   * The tfjs variable holding the parameters (do not dispose it). Reading it uploads
+   * {@link params} when they changed since the last read: updates themselves never touch tfjs.
+   */
   get parameterVariable(): tf.Variable {
+    if (this.variableStale) {
+      // A copy: the cpu backend keeps the array a tensor is made from, and params changes in place.
+      tf.tidy(() => this.variable.assign(tf.tensor1d(this.params.slice())));
+      this.variableStale = false;
+    }
     return this.variable;
-  }
-
-  /** The tfjs optimiser (for saving and restoring its state). */
-  get tfOptimizer(): tf.Optimizer {
-    return this.optimizer;
   }
 
   /**
@@ -135,11 +147,12 @@ export class OnlineLearner {
   }
 
   /**
-   * Applies one gradient: clips its global norm to `config.clip`, then one optimiser call on the
-   * flat variable, then refreshes {@link params}. `grad` may be scaled in place. A gradient that is
-   * not finite is skipped (counted in {@link skippedUpdates}, weights untouched); a step that makes
-   * any weight non-finite is rolled back to the weights before it (the optimiser's moments keep
-   * that step). Either way the result says `skipped` and training goes on.
+   * Applies one gradient in two kernel passes over the arena: the global norm, then one optimiser
+   * step on {@link params} in place with the gradient scaled to norm `config.clip` if it is above
+   * (`grad` itself is only read). A gradient that is not finite is skipped (counted in
+   * {@link skippedUpdates}, weights and optimiser untouched); a step that makes any weight
+   * non-finite is rolled back to the weights before it (the optimiser's moments keep that step, as
+   * tfjs's did). Either way the result says `skipped` and training goes on.
    *
    * @param grad the gradient of the chunk's mean loss, `layout.total` floats.
    */
@@ -147,22 +160,15 @@ export class OnlineLearner {
     this.assertAlive();
     if (!this.config.trainable) throw new ConfigError('the learner is frozen (trainable: false)');
     checkLength(grad, this.layout.total);
-    const gradNorm = Math.sqrt(sumOfSquares(grad));
+    const gradNorm = Math.sqrt(this.optimizer.sumOfSquares(grad));
     if (!Number.isFinite(gradNorm)) return this.skipUpdate(gradNorm);
     const clip = this.config.clip;
     const clipped = clip !== null && gradNorm > clip;
-    if (clipped) {
-      const scale = clip / gradNorm;
-      for (let i = 0; i < grad.length; i++) grad[i] *= scale;
-    }
-    tf.tidy(() => this.optimizer.applyGradients({ [this.variable.name]: tf.tensor1d(grad) }));
-    const next = this.variable.dataSync() as Float32Array;
-    if (firstNonFinite(next) >= 0) {
-      // this.params still holds the weights before the step: put them back.
-      tf.tidy(() => this.variable.assign(tf.tensor1d(this.params.slice())));
+    // The same float64 factor the JS clipping `g[i] *= clip / norm` used; 1 leaves g exact.
+    if (!this.optimizer.step(this.params, grad, clipped ? clip / gradNorm : 1)) {
       return { ...this.skipUpdate(gradNorm), clipped };
     }
-    this.params.set(next);
+    this.variableStale = true;
     this.version++;
     return { gradNorm, clipped, skipped: false };
   }
@@ -186,8 +192,8 @@ export class OnlineLearner {
     this.assertAlive();
     checkLength(params, this.layout.total);
     assertFinite(params, 'setParams');
-    tf.tidy(() => this.variable.assign(tf.tensor1d(params.slice())));
-    this.refreshMirror();
+    this.params.set(params);
+    this.variableStale = true;
     this.version++;
   }
 
@@ -231,7 +237,7 @@ export class OnlineLearner {
     this.setParams(params);
   }
 
-  /** Frees the variable and the optimiser's slots, and closes every stream. */
+  /** Frees the variable and the optimiser's state, and closes every stream. */
   dispose(): void {
     if (this.disposed) return;
     for (const s of [...this.streams.values()]) s.close();
@@ -239,36 +245,12 @@ export class OnlineLearner {
     this.optimizer.dispose();
     // params stays allocated until garbage: a caller may still read the final weights.
     this.releaseMemory();
-    // tfjs 4.22: MomentumOptimizer.dispose() overrides SGDOptimizer's and forgets its learning-rate
-    // scalar `c`, leaking one tensor per disposed optimiser.
-    if (this.optimizer instanceof tf.MomentumOptimizer) (this.optimizer as unknown as { c?: tf.Tensor }).c?.dispose();
     this.disposed = true;
-  }
-
-  private refreshMirror(): void {
-    this.params.set(this.variable.dataSync() as Float32Array);
   }
 
   private assertAlive(): void {
     if (this.disposed) throw new Error('OnlineLearner: used after dispose()');
   }
-}
-
-/** Σ a[i]², with four accumulators so the loop is not one long dependency chain. */
-function sumOfSquares(a: Float32Array): number {
-  let s0 = 0;
-  let s1 = 0;
-  let s2 = 0;
-  let s3 = 0;
-  const n4 = a.length - (a.length % 4);
-  for (let i = 0; i < n4; i += 4) {
-    s0 += a[i] * a[i];
-    s1 += a[i + 1] * a[i + 1];
-    s2 += a[i + 2] * a[i + 2];
-    s3 += a[i + 3] * a[i + 3];
-  }
-  for (let i = n4; i < a.length; i++) s0 += a[i] * a[i];
-  return s0 + s1 + s2 + s3;
 }
 
 function assertFinite(a: Float32Array, what: string): void {

@@ -157,8 +157,8 @@ async function restoreWeights(learner: OnlineLearner, decoded: tf.NamedTensorMap
   learner.setParams(params);
   learner.version = updates as number;
   if (slots.length > 0) {
-    await learner.tfOptimizer.setWeights(slots.map((s) => ({
-      name: s.name.slice('optimizer/'.length).replace(/^params\b/, learner.parameterVariable.name),
+    learner.optimizer.setWeights(slots.map((s) => ({
+      name: s.name.slice('optimizer/'.length).replace(/^params\b/, learner.optimizer.variableName),
       tensor: decoded[s.name],
     })));
   }

@@ -20,7 +20,7 @@ const saving = new Map<string, Promise<void>>();
  * Saves a learner in tfjs's own format: `model.json` (a weightsManifest, plus our config and
  * phone set under `userDefinedMetadata.phonestream`) and one binary weights file holding the
  * parameters (one entry per PyTorch-named tensor) and the optimiser's state (`optimizer/…`,
- * from `optimizer.getWeights()`).
+ * from `optimizer.getWeights()`, in tfjs's order and format: `tf.train.adam().setWeights` reads it).
  *
  * Atomic, also when the process is killed at any point: the weights (and `features`, if given)
  * go to new files named by a hash of their content, each written to a temporary file, synced
@@ -73,23 +73,19 @@ async function encodeLearner(learner: OnlineLearner): Promise<{ data: Uint8Array
     tensor: tf.tensor(learner.params.slice(e.offset, e.offset + e.size), e.shape),
   }));
   const version = learner.version;
-  const optimizerWeights = await learner.tfOptimizer.getWeights();
-  if (learner.version !== version) {
-    tf.dispose(named.map((n) => n.tensor));
-    throw new Error('saveLearner: the weights changed while saving; retry');
-  }
-  const variableName = learner.parameterVariable.name;
+  // Copies taken now, with the parameters above (no await between): one version throughout, and an
+  // update during the async encoding cannot mix in.
+  const optimizerWeights = learner.optimizer.getWeights();
+  const variableName = learner.optimizer.variableName;
   for (const w of optimizerWeights) {
-    // Slot names embed the variable's process-unique name; store them under a stable one. A clone
-    // pins the slot's current values: an update during the async encoding cannot mix in.
-    const tensor = w.name === 'iter' ? w.tensor : w.tensor.clone();
-    named.push({ name: `optimizer/${w.name.replace(variableName, 'params')}`, tensor });
+    // Slot names embed the variable's process-unique name, as tfjs writes them; store them under a stable one.
+    named.push({ name: `optimizer/${w.name.replace(variableName, 'params')}`, tensor: w.tensor });
   }
   try {
     const encoded = await tf.io.encodeWeights(named);
     return { data: new Uint8Array(encoded.data), specs: encoded.specs, version };
   } finally {
-    // All ours: parameter copies, slot clones and the optimiser's fresh `iter` scalar.
+    // All ours: parameter and optimiser-state copies.
     tf.dispose(named.map((n) => n.tensor));
   }
 }
@@ -112,7 +108,7 @@ function modelJsonFor(learner: OnlineLearner, specs: tf.io.WeightsManifestEntry[
         config: { ...c, k1: Number.isFinite(c.k1) ? c.k1 : undefined, k2: Number.isFinite(c.k2) ? c.k2 : undefined },
         phones: c.phones,
         updates,
-        optimizer: learner.tfOptimizer.getClassName(),
+        optimizer: learner.optimizer.className,
         ...(featuresFile === undefined ? {} : { featuresFile }),
       },
     },

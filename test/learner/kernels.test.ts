@@ -57,6 +57,15 @@ describe('wasm SIMD kernels', () => {
     assert.throws(() => W.matvec(w, 1, 4, 3, x, 0, y, 0, false), /matvec: operand elements \[1, 13\) of an array of 12/);
     assert.throws(() => W.addTo(y, 2, x, 0, 3), /addTo: operand elements \[2, 5\) of an array of 4/);
     assert.throws(() => W.outerAddBatch(w, 0, 4, 3, [y], [new Float32Array(3)], 1), /outerAddBatch: operand outside the kernel arena/);
+    // The optimiser step: every state block too, and the two powers Adam keeps.
+    const h = { lr: 1e-3, beta1: 0.9, beta2: 0.999, epsilon: 1e-7 };
+    const [p, g, m, v, prev] = [allocFloats(6), allocFloats(6), allocFloats(6), allocFloats(6), allocFloats(6)];
+    assert.equal(W.adamStep(p, g, m, v, prev, 6, 1, allocFloats(2), h), true);
+    assert.throws(() => W.adamStep(p, g, m, new Float32Array(6), prev, 6, 1, allocFloats(2), h), /adamStep: operand outside the kernel arena/);
+    assert.throws(() => W.adamStep(p, g, m, v, allocFloats(5), 6, 1, allocFloats(2), h), /adamStep: operand elements \[0, 6\) of an array of 5/);
+    assert.throws(() => W.adamStep(p, g, m, v, prev, 6, 1, allocFloats(1), h), /adamStep: operand elements \[0, 2\) of an array of 1/);
+    assert.throws(() => W.momentumStep(p, g, m, new Float32Array(6), 6, 1, 0.1, 0.9), /momentumStep: operand outside the kernel arena/);
+    assert.throws(() => W.sumSquares(g, 7), /sumSquares: operand elements \[0, 7\) of an array of 6/);
   });
 
   // Sizes with tails (cols not a multiple of 4 or 16, rows not a multiple of 4) exercise every loop.

@@ -163,15 +163,42 @@ describe('LearnerStream: chunks, presets, predict-then-learn', () => {
     learner.dispose();
   });
 
-  it('trains with Adam too (one optimiser call per chunk on the flat variable)', () => {
+  it('trains with Adam too (one optimiser step per chunk on the flat parameters)', () => {
     const learner = new OnlineLearner({ inputSize: 4, phones, hiddenSize: 6, k1: 5, k2: 5 });
     const before = learner.params.slice();
     const { xs, labels } = randomFrames(20, 4, phones, 11);
     runUtterance(learner, 'a', xs, labels);
     assert.equal(learner.version, 4);
     assert.ok(maxAbsDiff(learner.params, before) > 1e-4);
-    assert.deepEqual(learner.params, learner.parameterVariable.dataSync(), 'the mirror equals the variable');
+    assert.deepEqual(learner.params, learner.parameterVariable.dataSync(), 'the variable, once read, equals the parameters');
     learner.dispose();
+  });
+
+  it('updates run no tfjs op and upload nothing; the tf.variable is brought up to date when read', async () => {
+    for (const optimizer of ['adam', 'sgd'] as const) {
+      const learner = new OnlineLearner({ inputSize: 4, phones, hiddenSize: 6, k1: 5, k2: 5, optimizer });
+      const variable = learner.parameterVariable;
+      const initial = Float32Array.from(variable.dataSync());
+      let uploads = 0;
+      const assign = variable.assign.bind(variable);
+      variable.assign = (t) => {
+        uploads++;
+        assign(t);
+      };
+      const { xs, labels } = randomFrames(20, 4, phones, 12);
+      const profile = await tf.profile(() => {
+        runUtterance(learner, 'a', xs, labels);
+      });
+      assert.equal(learner.version, 4, `${optimizer}: four updates were made`);
+      assert.deepEqual(profile.kernelNames, [], `${optimizer}: no tfjs kernel ran during training`);
+      assert.equal(uploads, 0, 'nor was the variable written');
+      assert.deepEqual(variable.dataSync(), initial, 'so it still holds the first weights');
+      assert.ok(maxAbsDiff(learner.params, initial) > 1e-4, 'while the weights moved');
+      assert.deepEqual(learner.parameterVariable.dataSync(), learner.params, 'reading the variable uploads the new weights');
+      learner.parameterVariable.dataSync();
+      assert.equal(uploads, 1, 'once: an up-to-date variable is not uploaded again');
+      learner.dispose();
+    }
   });
 });
 

@@ -14,6 +14,7 @@ import { paramLayout } from '../../src/learner/param-layout.ts';
 import { selectBackend } from '../../src/learner/select-backend.ts';
 import { toPytorchStateDict } from '../../src/learner/to-pytorch-state-dict.ts';
 import { maxAbsDiff, phoneNames, randomFrames } from './engine-helpers.ts';
+import { maxRelativeError, randomGradients, tfjsReference, type TfjsReference } from './optimizer-reference.ts';
 
 const phones = phoneNames(5);
 let dir: string;
@@ -302,5 +303,104 @@ describe('PyTorch nn.LSTM state-dict JSON', () => {
     assert.throws(() => a.importPytorch(wide.exportPytorch(), 'w.json'), /^.*w\.json: hiddenSize is 4, but the learner's is 3$/);
     a.dispose();
     wide.dispose();
+  });
+});
+
+/** A checkpoint's weights as tfjs decodes them, with its model.json. */
+async function decodeCheckpoint(target: string): Promise<{ json: any; tensors: tf.NamedTensorMap }> {
+  const json = JSON.parse(await readFile(join(target, 'model.json'), 'utf8'));
+  const bin = await readFile(join(target, json.weightsManifest[0].paths[0]));
+  const tensors = tf.io.decodeWeights(bin.buffer.slice(bin.byteOffset, bin.byteOffset + bin.byteLength) as ArrayBuffer, json.weightsManifest[0].weights);
+  return { json, tensors };
+}
+
+/**
+ * Plain tfjs resumed from a checkpoint: a tf.variable of its weights (layout order) and a fresh
+ * `tf.train.adam` / `tf.train.momentum` given its `optimizer/…` slots through setWeights.
+ */
+async function tfjsFromCheckpoint(target: string, learner: OnlineLearner): Promise<TfjsReference> {
+  const { tensors } = await decodeCheckpoint(target);
+  const params = new Float32Array(learner.layout.total);
+  for (const e of learner.layout.entries) params.set(tensors[e.name].dataSync() as Float32Array, e.offset);
+  const ref = tfjsReference(params, learner.config);
+  const slots = Object.keys(tensors).filter((k) => k.startsWith('optimizer/'));
+  await ref.optimizer.setWeights(slots.map((k) => ({ name: k.slice('optimizer/'.length).replace(/^params\b/, ref.variable.name), tensor: tensors[k] })));
+  return ref;
+}
+
+describe('the kernel optimiser across save / load (tfjs optimiser state)', () => {
+  const configs: [string, LearnerConfig][] = [
+    ['adam', { inputSize: 4, phones, hiddenSize: 6 }],
+    ['momentum', { inputSize: 4, phones, hiddenSize: 6, optimizer: 'sgd', lr: 0.01, momentum: 0.9 }],
+  ];
+  const N = 300;
+  const M = 300;
+  for (const [what, config] of configs) {
+    it(`${what}: ${N} steps, save, load, ${M} more = ${N + M} steps uninterrupted`, async () => {
+      const a = new OnlineLearner(config);
+      const grads = randomGradients(a.layout.total, N + M, 5);
+      for (let s = 0; s < N; s++) a.applyGradient(grads[s]);
+      const target = join(dir, `resume-${what}`);
+      await a.save(target);
+      const b = await loadLearner(target);
+      assert.deepEqual(b.params, a.params);
+      assert.equal(b.optimizer.iterations, N);
+      let worst = 0;
+      for (let s = N; s < N + M; s++) {
+        a.applyGradient(grads[s]);
+        b.applyGradient(grads[s]);
+        worst = Math.max(worst, maxRelativeError(b.params, a.params));
+      }
+      // Adam's restored powers are pow(β, t) (as tfjs's setWeights makes them), the running ones a
+      // product: float32 noise at most. Momentum has no such state: bit for bit.
+      if (what === 'momentum') assert.deepEqual(b.params, a.params);
+      assert.ok(worst <= 1e-6, `the resumed run differs by ${worst} relative`);
+      a.dispose();
+      b.dispose();
+    });
+
+    it(`${what}: a plain tfjs optimiser restored from the saved slots makes the same next updates`, async () => {
+      const a = new OnlineLearner(config);
+      const grads = randomGradients(a.layout.total, N + 20, 6);
+      for (let s = 0; s < N; s++) a.applyGradient(grads[s]);
+      const target = join(dir, `plain-${what}`);
+      await a.save(target);
+      const { json } = await decodeCheckpoint(target);
+      assert.equal(json.userDefinedMetadata.phonestream.optimizer, what === 'adam' ? 'Adam' : 'Momentum');
+      const ref = await tfjsFromCheckpoint(target, a);
+      assert.equal(ref.optimizer.iterations, N);
+      const b = await loadLearner(target);
+      for (let s = N; s < N + 20; s++) {
+        a.applyGradient(grads[s]);
+        b.applyGradient(grads[s]);
+        ref.apply(grads[s]);
+        const theirs = ref.variable.dataSync() as Float32Array;
+        // The loaded learner restores as tfjs does: the same floats; the saving one within float32 noise.
+        assert.ok(maxRelativeError(b.params, theirs) <= 1e-6, `loaded learner, step ${s + 1}: ${maxRelativeError(b.params, theirs)}`);
+        assert.ok(maxRelativeError(a.params, theirs) <= 1e-6, `saving learner, step ${s + 1}: ${maxRelativeError(a.params, theirs)}`);
+      }
+      ref.dispose();
+      a.dispose();
+      b.dispose();
+    });
+  }
+
+  it('the bundled checkpoint (saved by the tfjs optimiser) loads and continues as tfjs continues it', async () => {
+    const fixture = join(import.meta.dirname, '../../fixtures/checkpoint');
+    const learner = await loadLearner(fixture);
+    assert.equal(learner.optimizer.iterations > 0, true);
+    const ref = await tfjsFromCheckpoint(fixture, learner);
+    assert.deepEqual(Float32Array.from(ref.variable.dataSync()), learner.params);
+    const grads = randomGradients(learner.layout.total, 40, 7);
+    let clipped = 0;
+    for (const [s, g] of grads.entries()) {
+      if (learner.applyGradient(g).clipped) clipped++;
+      ref.apply(g);
+      const e = maxRelativeError(learner.params, ref.variable.dataSync() as Float32Array);
+      assert.ok(e <= 1e-6, `step ${s + 1}: ${e} relative`);
+    }
+    assert.ok(clipped > 0 && clipped < grads.length, `${clipped} of ${grads.length} clipped`);
+    ref.dispose();
+    learner.dispose();
   });
 });

@@ -1,5 +1,14 @@
+/** Adam's hyper-parameters, as tfjs's AdamOptimizer holds them (each is used as a float32). */
+export interface AdamConstants {
+  lr: number;
+  beta1: number;
+  beta2: number;
+  /** tfjs's default is the backend's `epsilon()`: 1e-7 on the cpu, wasm and tensorflow backends. */
+  epsilon: number;
+}
+
 /**
- * The hot primitives of the LSTM math. Two implementations share this interface: plain TypeScript
+ * The hot primitives of the LSTM math and of the optimiser step. Two implementations share this interface: plain TypeScript
  * loops (`tsKernels`) and WebAssembly SIMD (`wasmKernels`, used when every array lives in the wasm
  * arena). Every array argument is followed by an element offset, so parameter tensors are
  * addressed inside the one flat parameter vector without creating views.
@@ -50,4 +59,27 @@ export interface Kernels {
     gates: Float32Array, gOff: number, cPrev: Float32Array, cPrevOff: number,
     tanhC: Float32Array, tOff: number, dz: Float32Array, dzOff: number, hidden: number,
   ): void;
+  /**
+   * Σ g[i]² over g's first n floats, in float64, summed in a fixed order (eight interleaved partial
+   * sums i ≡ 0..7 mod 8, then the tail), so both implementations return the same bits.
+   */
+  sumSquares(g: Float32Array, n: number): number;
+  /**
+   * One tfjs Adam step over the first n floats (see lstm-kernels.as for the exact float32 ops):
+   * g·scale (float64 product, rounded) is the gradient; m, v and `powers` = [β1ᵗ, β2ᵗ] are updated;
+   * p is updated in place after its old values are copied to `prev`. g is only read.
+   * Returns whether every new weight is finite.
+   */
+  adamStep(
+    p: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, prev: Float32Array, n: number,
+    scale: number, powers: Float32Array, h: AdamConstants,
+  ): boolean;
+  /**
+   * One tfjs momentum SGD step (no Nesterov) over the first n floats: acc ← μ·acc + g·scale,
+   * p ← (−lr)·acc + p, the old p copied to `prev`. Returns whether every new weight is finite.
+   */
+  momentumStep(
+    p: Float32Array, g: Float32Array, acc: Float32Array, prev: Float32Array, n: number,
+    scale: number, lr: number, momentum: number,
+  ): boolean;
 }

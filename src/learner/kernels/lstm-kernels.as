@@ -392,3 +392,163 @@ export function cellBackward(dh: usize, dc: usize, g: usize, cPrev: usize, tanhC
     store<f32>(dc + o, dcj * gf);
   }
 }
+
+// ---- The optimiser step: tfjs 4.22's Adam and momentum SGD, float32 op for op ----------------
+// The learner's parameters, gradient and optimiser state all live in this memory, so one update is
+// two passes here instead of ~15 tfjs ops, a weight upload and a download. Each op below is the one
+// tfjs applies, in its order, in float32 with IEEE rounding (no fused multiply-add, no reciprocal
+// shortcuts): the results are the ones tf.train.adam / tf.train.momentum compute.
+
+/**
+ * Σ g[i]² over n floats, in float64: lane k of the four f64x2 accumulators sums the elements i ≡ k
+ * (mod 8) (four chains, so the adds overlap), the tail is summed apart, and the parts are added in
+ * a fixed order, so the TypeScript kernel reproduces the sum bit for bit. (Squares of float32 are
+ * exact in float64.)
+ */
+export function sumSquares(g: usize, n: i32): f64 {
+  const n8 = n & ~7;
+  let a01 = f64x2.splat(0);
+  let a23 = f64x2.splat(0);
+  let a45 = f64x2.splat(0);
+  let a67 = f64x2.splat(0);
+  let k = 0;
+  for (; k < n8; k += 8) {
+    const o = <usize>k << 2;
+    const x = v128.load(g + o);
+    const y = v128.load(g + o, 16);
+    const x01 = f64x2.promote_low_f32x4(x);
+    const x23 = f64x2.promote_low_f32x4(v128.shuffle<f32>(x, x, 2, 3, 0, 1));
+    const y45 = f64x2.promote_low_f32x4(y);
+    const y67 = f64x2.promote_low_f32x4(v128.shuffle<f32>(y, y, 2, 3, 0, 1));
+    a01 = f64x2.add(a01, f64x2.mul(x01, x01));
+    a23 = f64x2.add(a23, f64x2.mul(x23, x23));
+    a45 = f64x2.add(a45, f64x2.mul(y45, y45));
+    a67 = f64x2.add(a67, f64x2.mul(y67, y67));
+  }
+  let tail: f64 = 0;
+  for (; k < n; k++) {
+    const x = <f64>load<f32>(g + (<usize>k << 2));
+    tail += x * x;
+  }
+  const low = f64x2.extract_lane(a01, 0) + f64x2.extract_lane(a01, 1) + (f64x2.extract_lane(a23, 0) + f64x2.extract_lane(a23, 1));
+  const high = f64x2.extract_lane(a45, 0) + f64x2.extract_lane(a45, 1) + (f64x2.extract_lane(a67, 0) + f64x2.extract_lane(a67, 1));
+  return low + high + tail;
+}
+
+/**
+ * The clipped gradient: fround(g · scale) with the product in float64, as the JS `g[i] *= scale`
+ * of a float64 scale computes it (scale 1 leaves g exactly as it is).
+ */
+@inline function scaled(x: v128, s: v128): v128 {
+  const a = f32x4.demote_f64x2_zero(f64x2.mul(f64x2.promote_low_f32x4(x), s));
+  const b = f32x4.demote_f64x2_zero(f64x2.mul(f64x2.promote_low_f32x4(v128.shuffle<f32>(x, x, 2, 3, 0, 1)), s));
+  return v128.shuffle<f32>(a, b, 0, 1, 4, 5);
+}
+
+/**
+ * One Adam step over n parameters, as tfjs's AdamOptimizer.applyGradients:
+ *   g ← fround(g·scale); m ← m·β1 + g·(1−β1); v ← v·β2 + g²·(1−β2);
+ *   p ← (m / (1−β1ᵗ)) / (sqrt(v / (1−β2ᵗ)) + ε) · (−lr) + p;  then β1ᵗ ← β1ᵗ·β1, β2ᵗ ← β2ᵗ·β2.
+ * `powers` holds [β1ᵗ, β2ᵗ] (tfjs's accBeta1/2, float32). The weights before the step are copied to
+ * `prev` on the way, so a step that makes any weight non-finite can be undone by the caller. g is
+ * only read. Returns 1 when every new weight is finite, else 0 (m, v and the powers keep the step,
+ * as tfjs's do when the caller restores its variable).
+ */
+export function adamStep(
+  p: usize, g: usize, m: usize, v: usize, prev: usize, n: i32, scale: f64, powers: usize,
+  lr: f32, beta1: f32, beta2: f32, oneMinusBeta1: f32, oneMinusBeta2: f32, eps: f32,
+): i32 {
+  const acc1 = load<f32>(powers);
+  const acc2 = load<f32>(powers, 4);
+  const c1: f32 = 1 - acc1;
+  const c2: f32 = 1 - acc2;
+  const negLr: f32 = -lr;
+  const clipping = scale != 1;
+  const s = f64x2.splat(scale);
+  const b1 = f32x4.splat(beta1);
+  const b2 = f32x4.splat(beta2);
+  const ob1 = f32x4.splat(oneMinusBeta1);
+  const ob2 = f32x4.splat(oneMinusBeta2);
+  const c1v = f32x4.splat(c1);
+  const c2v = f32x4.splat(c2);
+  const ev = f32x4.splat(eps);
+  const lv = f32x4.splat(negLr);
+  // OR of (p − p) over the new weights: +0 (all bits clear) for a finite p, NaN for ±Inf or NaN.
+  let bad = i32x4.splat(0);
+  const n4 = n & ~3;
+  let k = 0;
+  for (; k < n4; k += 4) {
+    const o = <usize>k << 2;
+    const gx = v128.load(g + o);
+    const gv = clipping ? scaled(gx, s) : gx;
+    const mv = f32x4.add(f32x4.mul(v128.load(m + o), b1), f32x4.mul(gv, ob1));
+    const vv = f32x4.add(f32x4.mul(v128.load(v + o), b2), f32x4.mul(f32x4.mul(gv, gv), ob2));
+    v128.store(m + o, mv);
+    v128.store(v + o, vv);
+    const mh = f32x4.div(mv, c1v);
+    const vh = f32x4.div(vv, c2v);
+    const pv = v128.load(p + o);
+    v128.store(prev + o, pv);
+    const np = f32x4.add(f32x4.mul(f32x4.div(mh, f32x4.add(f32x4.sqrt(vh), ev)), lv), pv);
+    v128.store(p + o, np);
+    bad = v128.or(bad, f32x4.sub(np, np));
+  }
+  let finite = !v128.any_true(bad);
+  for (; k < n; k++) {
+    const o = <usize>k << 2;
+    const gk = <f32>(<f64>load<f32>(g + o) * scale);
+    const mk: f32 = load<f32>(m + o) * beta1 + gk * oneMinusBeta1;
+    const vk: f32 = load<f32>(v + o) * beta2 + gk * gk * oneMinusBeta2;
+    store<f32>(m + o, mk);
+    store<f32>(v + o, vk);
+    const pk = load<f32>(p + o);
+    store<f32>(prev + o, pk);
+    const np: f32 = (mk / c1) / (Mathf.sqrt(vk / c2) + eps) * negLr + pk;
+    store<f32>(p + o, np);
+    if (!isFinite<f32>(np)) finite = false;
+  }
+  store<f32>(powers, acc1 * beta1);
+  store<f32>(powers, acc2 * beta2, 4);
+  return finite ? 1 : 0;
+}
+
+/**
+ * One momentum SGD step over n parameters, as tfjs's MomentumOptimizer (useNesterov false):
+ *   g ← fround(g·scale); a ← μ·a + g; p ← (−lr)·a + p.
+ * The weights before the step go to `prev`; returns 1 when every new weight is finite, else 0.
+ */
+export function momentumStep(p: usize, g: usize, a: usize, prev: usize, n: i32, scale: f64, lr: f32, momentum: f32): i32 {
+  const negLr: f32 = -lr;
+  const clipping = scale != 1;
+  const s = f64x2.splat(scale);
+  const mu = f32x4.splat(momentum);
+  const lv = f32x4.splat(negLr);
+  let bad = i32x4.splat(0);
+  const n4 = n & ~3;
+  let k = 0;
+  for (; k < n4; k += 4) {
+    const o = <usize>k << 2;
+    const gx = v128.load(g + o);
+    const gv = clipping ? scaled(gx, s) : gx;
+    const av = f32x4.add(f32x4.mul(mu, v128.load(a + o)), gv);
+    v128.store(a + o, av);
+    const pv = v128.load(p + o);
+    v128.store(prev + o, pv);
+    const np = f32x4.add(f32x4.mul(lv, av), pv);
+    v128.store(p + o, np);
+    bad = v128.or(bad, f32x4.sub(np, np));
+  }
+  let finite = !v128.any_true(bad);
+  for (; k < n; k++) {
+    const o = <usize>k << 2;
+    const gk = <f32>(<f64>load<f32>(g + o) * scale);
+    const ak: f32 = momentum * load<f32>(a + o) + gk;
+    store<f32>(a + o, ak);
+    const pk = load<f32>(p + o);
+    store<f32>(prev + o, pk);
+    const np: f32 = negLr * ak + pk;
+    store<f32>(p + o, np);
+    if (!isFinite<f32>(np)) finite = false;
+  }
+  return finite ? 1 : 0;
+}

@@ -1,5 +1,9 @@
 import type { Kernels } from './kernels.ts';
 
+// Float32 rounding of each intermediate: with it, these loops compute what tfjs's float32 ops and
+// the wasm kernels do (one rounding of a float64 result is the float32 result for + − × ÷ √).
+const f = Math.fround;
+
 /** Plain TypeScript {@link Kernels}: the reference the wasm kernels are tested against, and the fallback. */
 export const tsKernels: Kernels = {
   matvec(w, wOff, rows, cols, x, xOff, y, yOff, accumulate) {
@@ -66,5 +70,59 @@ export const tsKernels: Kernels = {
       dz[dzOff + 3 * H + j] = dhj * t * o * (1 - o);
       dc[dcOff + j] = dcj * f;
     }
+  },
+  sumSquares(g, n) {
+    // Eight partial sums (i mod 8) and a tail, added in the wasm kernel's order: the same bits.
+    const s = [0, 0, 0, 0, 0, 0, 0, 0];
+    const n8 = n - (n % 8);
+    for (let i = 0; i < n8; i += 8) {
+      for (let j = 0; j < 8; j++) s[j] += g[i + j] * g[i + j];
+    }
+    let tail = 0;
+    for (let i = n8; i < n; i++) tail += g[i] * g[i];
+    return s[0] + s[1] + (s[2] + s[3]) + (s[4] + s[5] + (s[6] + s[7])) + tail;
+  },
+  adamStep(p, g, m, v, prev, n, scale, powers, h) {
+    const b1 = f(h.beta1);
+    const b2 = f(h.beta2);
+    const ob1 = f(1 - h.beta1);
+    const ob2 = f(1 - h.beta2);
+    const eps = f(h.epsilon);
+    const negLr = -f(h.lr);
+    const acc1 = powers[0];
+    const acc2 = powers[1];
+    const c1 = f(1 - acc1);
+    const c2 = f(1 - acc2);
+    let finite = true;
+    for (let i = 0; i < n; i++) {
+      const gi = f(g[i] * scale);
+      const mi = f(f(m[i] * b1) + f(gi * ob1));
+      const vi = f(f(v[i] * b2) + f(f(gi * gi) * ob2));
+      m[i] = mi;
+      v[i] = vi;
+      const pi = p[i];
+      prev[i] = pi;
+      const np = f(f(f(f(mi / c1) / f(f(Math.sqrt(f(vi / c2))) + eps)) * negLr) + pi);
+      p[i] = np;
+      if (!Number.isFinite(np)) finite = false;
+    }
+    powers[0] = f(acc1 * b1);
+    powers[1] = f(acc2 * b2);
+    return finite;
+  },
+  momentumStep(p, g, acc, prev, n, scale, lr, momentum) {
+    const mu = f(momentum);
+    const negLr = -f(lr);
+    let finite = true;
+    for (let i = 0; i < n; i++) {
+      const ai = f(f(mu * acc[i]) + f(g[i] * scale));
+      acc[i] = ai;
+      const pi = p[i];
+      prev[i] = pi;
+      const np = f(f(negLr * ai) + pi);
+      p[i] = np;
+      if (!Number.isFinite(np)) finite = false;
+    }
+    return finite;
   },
 };

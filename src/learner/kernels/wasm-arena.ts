@@ -11,6 +11,12 @@ export interface KernelExports {
   addTo(dst: number, src: number, n: number): void;
   cellForward(g: number, bih: number, bhh: number, cPrev: number, c: number, tanhC: number, h: number, hidden: number): void;
   cellBackward(dh: number, dc: number, g: number, cPrev: number, tanhC: number, dz: number, hidden: number): void;
+  sumSquares(g: number, n: number): number;
+  adamStep(
+    p: number, g: number, m: number, v: number, prev: number, n: number, scale: number, powers: number,
+    lr: number, beta1: number, beta2: number, oneMinusBeta1: number, oneMinusBeta2: number, eps: number,
+  ): number;
+  momentumStep(p: number, g: number, acc: number, prev: number, n: number, scale: number, lr: number, momentum: number): number;
 }
 
 /** How full the arena is, in bytes (what the leak test and the soak benchmark watch). */

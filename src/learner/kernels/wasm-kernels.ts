@@ -69,5 +69,18 @@ export function wasmKernels(arena: WasmArena): Kernels {
       k.cellBackward(at(dh, dhOff, H, 'cellBackward'), at(dc, dcOff, H, 'cellBackward'), at(g, gOff, 4 * H, 'cellBackward'),
         at(cPrev, cPrevOff, H, 'cellBackward'), at(tanhC, tOff, H, 'cellBackward'), at(dz, dzOff, 4 * H, 'cellBackward'), H);
     },
+    sumSquares(g, n) {
+      return k.sumSquares(at(g, 0, n, 'sumSquares'), n);
+    },
+    adamStep(p, g, m, v, prev, n, scale, powers, h) {
+      // The float32 constants tfjs makes of (1 − β): rounded from the float64 difference.
+      return k.adamStep(at(p, 0, n, 'adamStep'), at(g, 0, n, 'adamStep'), at(m, 0, n, 'adamStep'), at(v, 0, n, 'adamStep'),
+        at(prev, 0, n, 'adamStep'), n, scale, at(powers, 0, 2, 'adamStep'),
+        h.lr, h.beta1, h.beta2, 1 - h.beta1, 1 - h.beta2, h.epsilon) === 1;
+    },
+    momentumStep(p, g, acc, prev, n, scale, lr, momentum) {
+      return k.momentumStep(at(p, 0, n, 'momentumStep'), at(g, 0, n, 'momentumStep'), at(acc, 0, n, 'momentumStep'),
+        at(prev, 0, n, 'momentumStep'), n, scale, lr, momentum) === 1;
+    },
   };
 }
