@@ -65,6 +65,11 @@ export interface ReplayCorpusOptions {
    * completes, errors or is unsubscribed.
    */
   threads?: number;
+  /**
+   * Feature workers to use instead of starting `threads − 1` of them: owned by the caller, who
+   * closes it (the CLI starts its pool early, so the workers boot while TensorFlow.js loads).
+   */
+  pool?: FeaturePool;
 }
 
 /** Emitted after each epoch, once the held-out files are scored. */
@@ -87,7 +92,8 @@ export function replayCorpus(o: ReplayCorpusOptions): Observable<ReplayEvent> {
   const threads = o.threads ?? 1;
   if (!Number.isInteger(threads) || threads < 1) throw new ConfigError(`replayCorpus: threads must be an integer ≥ 1, got ${threads}`);
   return defer(() => {
-    const pool = threads > 1 ? new FeaturePool(threads - 1) : undefined;
+    const owned = o.pool === undefined && threads > 1 ? new FeaturePool(threads - 1) : undefined;
+    const pool = o.pool ?? owned;
     let epoch = 0;
     const oneEpoch = defer(() => {
       epoch += 1;
@@ -130,6 +136,6 @@ export function replayCorpus(o: ReplayCorpusOptions): Observable<ReplayEvent> {
     });
     const all = Number.isFinite(epochs) ? (epochs > 0 ? oneEpoch.pipe(repeat(epochs)) : EMPTY) : oneEpoch.pipe(repeat());
     // finalize runs on completion, error and unsubscription alike: no worker outlives the replay.
-    return pool ? all.pipe(finalize(() => void pool.close())) : all;
+    return owned ? all.pipe(finalize(() => void owned.close())) : all;
   });
 }
