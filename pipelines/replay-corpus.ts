@@ -6,8 +6,19 @@
  *   entries ─► readCorpus ─► utteranceToFrameEvents (running normalisation carried across
  *   utterances) ─► [paceRealtime(100)] ─► learnOnline(train stream) ─► LearnerEvents
  *   held-out entries ─► evaluateCorpus (normalised with the training statistics) ─► EpochEvent
+ *
+ * With `threads` > 1, worker threads read the files and compute the features up to (not including)
+ * normalisation, a few utterances ahead, while this thread normalises them in corpus order and
+ * trains:
+ *
+ *   entries ─► readPreparedCorpus (workers: decode, resample, MFCC, deltas) ─► preparedToFrameEvents
+ *   (the same normalisation operator, the same shared statistics, in the same order) ─► learnOnline
+ *
+ * Running normalisation is the only step that depends on earlier utterances, and it runs here, on
+ * the very vectors the single-threaded path would compute, so every event and weight is identical.
  */
 import { concat, concatMap, defer, EMPTY, finalize, map, of, repeat, type Observable } from 'rxjs';
+import { ConfigError } from '../src/errors.ts';
 import {
   featureDims,
   learnOnline,
@@ -19,9 +30,13 @@ import {
   type CorpusEntry,
   type CorpusProblem,
   type FeatureConfig,
+  type FrameEvent,
   type LearnerEvent,
   type OnlineLearner,
 } from '../src/index.ts';
+import { preparedToFrameEvents } from '../src/features/prepared-to-frame-events.ts';
+import { FeaturePool } from '../src/threads/feature-pool.ts';
+import { readPreparedCorpus } from '../src/threads/read-prepared-corpus.ts';
 import { evaluateCorpus } from './evaluate-corpus.ts';
 
 export interface ReplayCorpusOptions {
@@ -43,6 +58,18 @@ export interface ReplayCorpusOptions {
   /** Normalisation statistics to carry on from (e.g. a loaded checkpoint's). */
   runningStats?: RunningStats;
   onProblem?: (p: CorpusProblem) => void;
+  /**
+   * Threads in all (default 1): with N > 1, N − 1 feature workers read and compute features (for
+   * training and held-out scoring) while this thread normalises and trains. The results are the
+   * same whatever N. The workers start on subscription and are terminated when the replay
+   * completes, errors or is unsubscribed.
+   */
+  threads?: number;
+  /**
+   * Feature workers to use instead of starting `threads − 1` of them: owned by the caller, who
+   * closes it (the CLI starts its pool early, so the workers boot while TensorFlow.js loads).
+   */
+  pool?: FeaturePool;
 }
 
 /** Emitted after each epoch, once the held-out files are scored. */
@@ -62,7 +89,11 @@ export function replayCorpus(o: ReplayCorpusOptions): Observable<ReplayEvent> {
   const stats = o.runningStats ?? new RunningStats(featureDims(o.features));
   const heldOut = o.heldOut ?? [];
   const id = o.stream ?? 'replay';
+  const threads = o.threads ?? 1;
+  if (!Number.isInteger(threads) || threads < 1) throw new ConfigError(`replayCorpus: threads must be an integer ≥ 1, got ${threads}`);
   return defer(() => {
+    const owned = o.pool === undefined && threads > 1 ? new FeaturePool(threads - 1) : undefined;
+    const pool = o.pool ?? owned;
     let epoch = 0;
     const oneEpoch = defer(() => {
       epoch += 1;
@@ -70,9 +101,13 @@ export function replayCorpus(o: ReplayCorpusOptions): Observable<ReplayEvent> {
       // A learner stream per pass: its running accuracy is that pass's alone, and its metrics say
       // which pass they are (pass 1 is prequential; later passes score frames already learned from).
       const stream = o.learner.openStream(id, { train: o.learner.trainable });
-      const frames$ = readCorpus('corpus', { entries: o.train, onProblem: o.onProblem }).pipe(
-        concatMap((utterance) => utteranceToFrameEvents(utterance, o.features, { stream: stream.id, runningStats: stats })),
-      );
+      const frames$: Observable<FrameEvent> = pool
+        ? readPreparedCorpus(pool, 'corpus', { entries: o.train, features: o.features, onProblem: o.onProblem }).pipe(
+            concatMap((utterance) => preparedToFrameEvents(utterance, o.features, { stream: stream.id, runningStats: stats })),
+          )
+        : readCorpus('corpus', { entries: o.train, onProblem: o.onProblem }).pipe(
+            concatMap((utterance) => utteranceToFrameEvents(utterance, o.features, { stream: stream.id, runningStats: stats })),
+          );
       // defer: the held-out files are normalised with the statistics as they are at the END of
       // the epoch's training, not as they were when the epoch was set up (empty, in epoch 1).
       const evaluation$: Observable<ConfusionCounts | null> =
@@ -87,6 +122,7 @@ export function replayCorpus(o: ReplayCorpusOptions): Observable<ReplayEvent> {
                   : o.features,
               stream: `${stream.id}/held-out`,
               onProblem: o.onProblem,
+              pool,
             }));
       const training$ = (o.pace === 'realtime' ? frames$.pipe(paceRealtime(100)) : frames$).pipe(
         learnOnline(stream),
@@ -98,6 +134,8 @@ export function replayCorpus(o: ReplayCorpusOptions): Observable<ReplayEvent> {
         evaluation$.pipe(map((counts): EpochEvent => ({ kind: 'epoch', epoch: n, heldOut: counts, stats }))),
       );
     });
-    return Number.isFinite(epochs) ? (epochs > 0 ? oneEpoch.pipe(repeat(epochs)) : EMPTY) : oneEpoch.pipe(repeat());
+    const all = Number.isFinite(epochs) ? (epochs > 0 ? oneEpoch.pipe(repeat(epochs)) : EMPTY) : oneEpoch.pipe(repeat());
+    // finalize runs on completion, error and unsubscription alike: no worker outlives the replay.
+    return owned ? all.pipe(finalize(() => void owned.close())) : all;
   });
 }

@@ -45,6 +45,7 @@ export type { LoadOptions } from './corpus/load-utterance.ts';
 export { readCorpus } from './corpus/read-corpus.ts';
 export type { ReadCorpusOptions } from './corpus/read-corpus.ts';
 export { splitByFile } from './corpus/split-by-file.ts';
+export type { PreparedUtterance } from './corpus/prepared-utterance.ts';
 
 /* features */
 export type { FeatureFrame, UtteranceEnd, FrameEvent } from './features/frame-event.ts';
@@ -64,10 +65,19 @@ export { loadFeatureStats } from './features/load-feature-stats.ts';
 export { toFeatureFrames } from './features/to-feature-frames.ts';
 export type { TimedFeatures } from './features/to-feature-frames.ts';
 export { utteranceToFrameEvents } from './features/utterance-to-frame-events.ts';
+export { normalizeFeatures } from './features/normalize-features.ts';
+export { unnormalizedFeatures } from './features/unnormalized-features.ts';
+export { preparedToFrameEvents } from './features/prepared-to-frame-events.ts';
 export { windowFunction } from './features/window-function.ts';
 export { createAmplitudeSpectrum } from './features/create-amplitude-spectrum.ts';
 export { createMfccExtractor } from './features/create-mfcc-extractor.ts';
 export { NORMALIZATION_FLOOR } from './features/normalization-floor.ts';
+
+/* threads */
+export { FeaturePool } from './threads/feature-pool.ts';
+export type { PrepareOutcome } from './threads/feature-pool.ts';
+export { readPreparedCorpus } from './threads/read-prepared-corpus.ts';
+export type { ReadPreparedCorpusOptions } from './threads/read-prepared-corpus.ts';
 
 /* stream utilities */
 export { paceRealtime } from './stream/pace-realtime.ts';

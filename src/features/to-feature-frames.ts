@@ -2,8 +2,7 @@ import { map, pipe, type OperatorFunction } from 'rxjs';
 import { appendDeltas } from './append-deltas.ts';
 import type { FeatureConfig } from './feature-config.ts';
 import { frameSignal } from './frame-signal.ts';
-import { normalizeFixed } from './normalize-fixed.ts';
-import { normalizeRunning } from './normalize-running.ts';
+import { normalizeFeatures } from './normalize-features.ts';
 import type { RunningStats } from './running-stats.ts';
 import { toCepstra } from './to-cepstra.ts';
 import { validateFeatureConfig } from './validate-feature-config.ts';
@@ -42,9 +41,7 @@ export function toFeatureFrames(
     cfg.deltaOrder === 2
       ? pipe(appendDeltas(cfg.deltaWindow, 0, statics), appendDeltas(cfg.deltaWindow, statics, 2 * statics))
       : appendDeltas(cfg.deltaWindow, 0, statics);
-  const norm = cfg.normalization;
-  const normalize: OperatorFunction<Float32Array, Float32Array> =
-    norm.kind === 'running' ? normalizeRunning(norm.warmupFrames, options.runningStats) : norm.kind === 'fixed' ? normalizeFixed(norm.stats) : (v) => v;
+  const normalize = normalizeFeatures(cfg.normalization, options.runningStats);
   const { hopSize, sampleRate } = cfg;
   return pipe(
     frameSignal(cfg, options.source),

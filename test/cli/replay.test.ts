@@ -102,6 +102,30 @@ describe('phonestream replay', () => {
     assert.ok(mismatch.stderr.includes(`replay: --dims 39, but the checkpoint ${ckpt} takes 26-dim features; leave --dims out with --load`), mismatch.stderr);
   });
 
+  it('should give the same summary and the same checkpoint, byte for byte, with --threads 1 and --threads 2', async () => {
+    const runs = await Promise.all(
+      ['1', '2'].map(async (threads) => {
+        const ckpt = join(dir, `threads-${threads}`);
+        const summary = join(dir, `threads-${threads}.json`);
+        const res = await cli('replay', CORPUS, '--epochs', '2', '--hidden', '16', '--threads', threads, '--summary', summary, '--save', ckpt, '--quiet');
+        assert.equal(res.code, 0, res.stderr);
+        assert.match(res.stdout, new RegExp(`on \\w+, ${threads} threads?\\n`));
+        const files = (await readdir(ckpt)).sort();
+        return { s: await readJson(summary), files, bytes: await Promise.all(files.map((f) => readFile(join(ckpt, f)))) };
+      }),
+    );
+    const [one, two] = runs;
+    assert.deepEqual([one.s.threads, two.s.threads], [1, 2]);
+    for (const key of ['frames', 'utterances', 'pass1PrequentialAccuracy', 'lastPassTrainingAccuracy', 'heldOutAccuracy', 'loss', 'epochs', 'heldOutTopConfusions']) {
+      assert.deepEqual(two.s[key], one.s[key], key);
+    }
+    assert.ok(one.s.heldOutAccuracy > 0, 'held-out files were scored');
+    // model.json (with the update count), the weights and the feature options and statistics
+    assert.deepEqual(two.files, one.files);
+    assert.ok(one.files.some((f) => f.endsWith('.bin')));
+    two.bytes.forEach((b, i) => assert.ok(b.equals(one.bytes[i]), `${one.files[i]} differs`));
+  });
+
   it('should run the framewise and utterance presets, with plain progress lines when stderr is not a TTY', async () => {
     const [framewise, utterance] = await Promise.all([
       cli('replay', CORPUS, '--preset', 'framewise', '--k2', '5', '--hidden', '16', '--summary', join(dir, 'f.json')),

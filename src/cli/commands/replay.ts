@@ -1,4 +1,5 @@
 import { writeFile } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import { from, lastValueFrom, takeUntil, tap } from 'rxjs';
 import { splitByFile } from '../../corpus/split-by-file.ts';
 import type { CorpusProblem } from '../../corpus/corpus-entry.ts';
@@ -7,6 +8,7 @@ import { featureDims } from '../../features/feature-dims.ts';
 import { loadFeatureStats } from '../../features/load-feature-stats.ts';
 import { ConfigError, InputError } from '../../errors.ts';
 import { RunningStats } from '../../features/running-stats.ts';
+import { FeaturePool } from '../../threads/feature-pool.ts';
 import type { OnlineLearner } from '../../learner/online-learner.ts';
 import type { BackendName } from '../../learner/select-backend.ts';
 import type { ReplayEvent } from '../../../pipelines/replay-corpus.ts';
@@ -40,6 +42,10 @@ Options:
   --save DIR          write the checkpoint at the end (tfjs format + feature options and statistics)
   --summary FILE      write the summary as JSON
   --backend tensorflow|wasm|cpu  (default: the fastest available)
+  --threads N         threads in all (default: the cores, ${availableParallelism()} here): N − 1 worker
+                      threads read the files and compute the features while the main thread
+                      normalises them in corpus order and trains; the results are identical for
+                      any N; 1: no workers
   --quiet             no progress display
 ${LEARNER_OPTIONS_HELP}
 
@@ -68,6 +74,7 @@ export const command: CliCommand = {
       summary: { type: 'string' },
       backend: { type: 'string' },
       quiet: { type: 'boolean' },
+      threads: { type: 'string' },
     });
     const epochs = numberOption('epochs', values.epochs, { min: 1, max: 10000, integer: true }) ?? 1;
     const pace = choiceOption('pace', values.pace, ['max', 'realtime'] as const) ?? 'max';
@@ -75,6 +82,7 @@ export const command: CliCommand = {
     const splitSeed = numberOption('split-seed', values['split-seed'], { integer: true }) ?? 1;
     const dims = choiceOption('dims', values.dims, ['26', '39'] as const);
     const backendName = choiceOption('backend', values.backend, ['tensorflow', 'wasm', 'cpu'] as const) as BackendName | undefined;
+    const threads = numberOption('threads', values.threads, { min: 1, max: 256, integer: true }) ?? availableParallelism();
     const learnerOptions = learnerOptionsFrom(values);
 
     const problems: CorpusProblem[] = [];
@@ -83,94 +91,101 @@ export const command: CliCommand = {
       process.stderr.write(`skipped ${p.file}: ${p.message}\n`);
     };
     const listed = await listCorpora(positionals, onProblem);
-    // TensorFlow.js and the learner load only now (seconds): a mistyped option or corpus path
-    // is reported at once.
-    const [{ selectBackend }, { OnlineLearner }, { loadCheckpoint }, { saveCheckpoint }, { replayCorpus }] = await Promise.all([
-      import('../../learner/select-backend.ts'),
-      import('../../learner/online-learner.ts'),
-      import('../../checkpoint/load-checkpoint.ts'),
-      import('../../checkpoint/save-checkpoint.ts'),
-      import('../../../pipelines/replay-corpus.ts'),
-    ]);
-    const { backend } = await selectBackend(backendName);
-
-    let learner: OnlineLearner;
-    let features: FeatureConfig;
-    let stats: RunningStats;
-    let entries = listed;
-    if (typeof values.load === 'string') {
-      const { lr, clip } = learnerOptions;
-      const checkpoint = await loadCheckpoint(values.load, { ...(lr !== undefined && { lr }), ...(clip !== undefined && { clip }) });
-      ({ learner, features, stats } = checkpoint);
-      try {
-        // The checkpoint decides the features; a --dims that disagrees would be silently ignored.
-        if (dims !== undefined && Number(dims) !== featureDims(features)) {
-          throw new ConfigError(`replay: --dims ${dims}, but the checkpoint ${values.load} takes ${featureDims(features)}-dim features; leave --dims out with --load`);
-        }
-        entries = await assertCorpusPhones(listed, learner.config.phones, onProblem, positionals.join(', '));
-      } catch (err) {
-        learner.dispose();
-        throw err;
-      }
-    } else {
-      features = { ...DEFAULT_FEATURE_CONFIG, deltaOrder: dims === '39' ? 2 : 1 };
-      const discovered = await discoverCorpusPhones(listed, onProblem, positionals.join(', '));
-      entries = discovered.entries;
-      learner = new OnlineLearner({ ...learnerOptions, inputSize: featureDims(features), phones: discovered.phones });
-      stats = new RunningStats(featureDims(features));
-    }
-    if (typeof values.stats === 'string') {
-      const fixed = await loadFeatureStats(values.stats);
-      if (fixed.dims !== featureDims(features)) {
-        learner.dispose();
-        throw new InputError(values.stats, `expected statistics of ${featureDims(features)} dims (the model's features), got ${fixed.dims}`);
-      }
-      features = { ...features, normalization: { kind: 'fixed', stats: fixed } };
-      stats.restore(fixed.frames, fixed.mean, fixed.variance);
-    }
-    // From here on a signal stops the replay and the results so far are still reported and saved.
-    const interrupt = watchInterrupt((line) => process.stderr.write(`${line}\n`));
+    // The feature workers boot (tsx and the audio modules: a second or more) while TensorFlow.js
+    // loads below, instead of after it.
+    const pool = threads > 1 ? new FeaturePool(threads - 1) : undefined;
     try {
-      const { train, heldOut } = splitByFile(entries, heldOutFraction, splitSeed);
-      if (train.length === 0) throw new Error('no training files left after the held-out split; lower --held-out');
-      const progress = values.quiet ? undefined : createProgressReporter();
-      const summary = new ReplaySummary(epochs, train.length, backend, learner);
-      const startedAt = performance.now();
-      await lastValueFrom(
-        replayCorpus({ train, heldOut, learner, features, epochs, pace, runningStats: stats, onProblem }).pipe(
-          // Updates are synchronous, so stopping between events leaves the last update complete.
-          takeUntil(from(interrupt.received)),
-          tap((ev) => {
-            summary.observe(ev, performance.now() - startedAt);
-            progress?.update(summary.snapshot());
-          }),
-        ),
-        { defaultValue: undefined },
-      );
-      progress?.stop();
-      const signal = interrupt.signal;
-      const result = {
-        ...summary.toJSON(),
-        heldOutFiles: heldOut.length,
-        trainFiles: train.length,
-        skippedFiles: problems.length,
-        interrupted: signal !== undefined,
-        ...(signal !== undefined && { signal }),
-      };
-      process.stdout.write(formatSummary(result));
-      if (typeof values.summary === 'string') await writeFile(values.summary, JSON.stringify(result, null, 2) + '\n');
-      if (typeof values.save === 'string') {
-        await saveCheckpoint(values.save, learner, features, stats);
-        if (signal === undefined) process.stdout.write(`saved checkpoint to ${values.save}\n`);
-        else process.stderr.write(`interrupted: saved checkpoint to ${values.save} after ${learner.version} updates\n`);
-      } else if (signal !== undefined) {
-        process.stderr.write('interrupted: nothing saved (no --save DIR)\n');
-        return interrupt.exitCode();
+      // TensorFlow.js and the learner load only now (seconds): a mistyped option or corpus path
+      // is reported at once.
+      const [{ selectBackend }, { OnlineLearner }, { loadCheckpoint }, { saveCheckpoint }, { replayCorpus }] = await Promise.all([
+        import('../../learner/select-backend.ts'),
+        import('../../learner/online-learner.ts'),
+        import('../../checkpoint/load-checkpoint.ts'),
+        import('../../checkpoint/save-checkpoint.ts'),
+        import('../../../pipelines/replay-corpus.ts'),
+      ]);
+      const { backend } = await selectBackend(backendName);
+
+      let learner: OnlineLearner;
+      let features: FeatureConfig;
+      let stats: RunningStats;
+      let entries = listed;
+      if (typeof values.load === 'string') {
+        const { lr, clip } = learnerOptions;
+        const checkpoint = await loadCheckpoint(values.load, { ...(lr !== undefined && { lr }), ...(clip !== undefined && { clip }) });
+        ({ learner, features, stats } = checkpoint);
+        try {
+          // The checkpoint decides the features; a --dims that disagrees would be silently ignored.
+          if (dims !== undefined && Number(dims) !== featureDims(features)) {
+            throw new ConfigError(`replay: --dims ${dims}, but the checkpoint ${values.load} takes ${featureDims(features)}-dim features; leave --dims out with --load`);
+          }
+          entries = await assertCorpusPhones(listed, learner.config.phones, onProblem, positionals.join(', '));
+        } catch (err) {
+          learner.dispose();
+          throw err;
+        }
+      } else {
+        features = { ...DEFAULT_FEATURE_CONFIG, deltaOrder: dims === '39' ? 2 : 1 };
+        const discovered = await discoverCorpusPhones(listed, onProblem, positionals.join(', '));
+        entries = discovered.entries;
+        learner = new OnlineLearner({ ...learnerOptions, inputSize: featureDims(features), phones: discovered.phones });
+        stats = new RunningStats(featureDims(features));
       }
-      return 0;
+      if (typeof values.stats === 'string') {
+        const fixed = await loadFeatureStats(values.stats);
+        if (fixed.dims !== featureDims(features)) {
+          learner.dispose();
+          throw new InputError(values.stats, `expected statistics of ${featureDims(features)} dims (the model's features), got ${fixed.dims}`);
+        }
+        features = { ...features, normalization: { kind: 'fixed', stats: fixed } };
+        stats.restore(fixed.frames, fixed.mean, fixed.variance);
+      }
+      // From here on a signal stops the replay and the results so far are still reported and saved.
+      const interrupt = watchInterrupt((line) => process.stderr.write(`${line}\n`));
+      try {
+        const { train, heldOut } = splitByFile(entries, heldOutFraction, splitSeed);
+        if (train.length === 0) throw new Error('no training files left after the held-out split; lower --held-out');
+        const progress = values.quiet ? undefined : createProgressReporter();
+        const summary = new ReplaySummary(epochs, train.length, backend, learner, threads);
+        const startedAt = performance.now();
+        await lastValueFrom(
+          replayCorpus({ train, heldOut, learner, features, epochs, pace, runningStats: stats, onProblem, pool }).pipe(
+            // Updates are synchronous, so stopping between events leaves the last update complete.
+            takeUntil(from(interrupt.received)),
+            tap((ev) => {
+              summary.observe(ev, performance.now() - startedAt);
+              progress?.update(summary.snapshot());
+            }),
+          ),
+          { defaultValue: undefined },
+        );
+        progress?.stop();
+        const signal = interrupt.signal;
+        const result = {
+          ...summary.toJSON(),
+          heldOutFiles: heldOut.length,
+          trainFiles: train.length,
+          skippedFiles: problems.length,
+          interrupted: signal !== undefined,
+          ...(signal !== undefined && { signal }),
+        };
+        process.stdout.write(formatSummary(result));
+        if (typeof values.summary === 'string') await writeFile(values.summary, JSON.stringify(result, null, 2) + '\n');
+        if (typeof values.save === 'string') {
+          await saveCheckpoint(values.save, learner, features, stats);
+          if (signal === undefined) process.stdout.write(`saved checkpoint to ${values.save}\n`);
+          else process.stderr.write(`interrupted: saved checkpoint to ${values.save} after ${learner.version} updates\n`);
+        } else if (signal !== undefined) {
+          process.stderr.write('interrupted: nothing saved (no --save DIR)\n');
+          return interrupt.exitCode();
+        }
+        return 0;
+      } finally {
+        interrupt.dispose();
+        learner.dispose();
+      }
     } finally {
-      interrupt.dispose();
-      learner.dispose();
+      await pool?.close();
     }
   },
 };
@@ -203,6 +218,7 @@ class ReplaySummary {
     private readonly trainFiles: number,
     private readonly backend: string,
     private readonly learner: OnlineLearner,
+    private readonly threads: number,
   ) {}
 
   observe(ev: ReplayEvent, elapsedMs: number): void {
@@ -268,6 +284,7 @@ class ReplaySummary {
       realTimeFactor: fps / 100,
       seconds: this.elapsedMs / 1000,
       backend: this.backend,
+      threads: this.threads,
       epochs: this.epochResults,
       heldOutTopConfusions: this.heldOutTop,
       config: { ...this.learner.config, k1: finiteOrNull(this.learner.config.k1), k2: finiteOrNull(this.learner.config.k2) },
@@ -282,7 +299,8 @@ function formatSummary(s: ReturnType<ReplaySummary['toJSON']> & { heldOutFiles: 
   const c = s.config;
   const lines = [
     `replay: ${s.utterances} utterances, ${s.frames} frames in ${s.seconds.toFixed(1)} s ` +
-      `(${Math.round(s.framesPerSecond)} frames/s, ${s.realTimeFactor.toFixed(1)}x real time) on ${s.backend}`,
+      `(${Math.round(s.framesPerSecond)} frames/s, ${s.realTimeFactor.toFixed(1)}x real time) on ${s.backend}, ` +
+      `${s.threads} thread${s.threads === 1 ? '' : 's'}`,
     `model: LSTM ${c.layers}x${c.hiddenSize}, ${c.phones.length} phones, ${c.preset} k1=${c.k1 ?? 'utterance'} k2=${c.k2 ?? 'utterance'} ` +
       `delay=${c.delay}, ${c.optimizer} lr=${c.lr}`,
     ...s.epochs.map(
