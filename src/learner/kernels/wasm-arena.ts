@@ -11,6 +11,9 @@ export interface KernelExports {
   addTo(dst: number, src: number, n: number): void;
   cellForward(g: number, bih: number, bhh: number, cPrev: number, c: number, tanhC: number, h: number, hidden: number): void;
   cellBackward(dh: number, dc: number, g: number, cPrev: number, tanhC: number, dz: number, hidden: number): void;
+  // Live-stream kernels (batched inference, the decimator).
+  matvecBatch(w: number, rows: number, cols: number, xPtrs: number, yPtrs: number, n: number, acc: number): void;
+  firDecimate(x: number, taps: number, nTaps: number, step: number, y: number, count: number): void;
 }
 
 /** How full the arena is, in bytes (what the leak test and the soak benchmark watch). */

@@ -69,5 +69,22 @@ export function wasmKernels(arena: WasmArena): Kernels {
       k.cellBackward(at(dh, dhOff, H, 'cellBackward'), at(dc, dcOff, H, 'cellBackward'), at(g, gOff, 4 * H, 'cellBackward'),
         at(cPrev, cPrevOff, H, 'cellBackward'), at(tanhC, tOff, H, 'cellBackward'), at(dz, dzOff, 4 * H, 'cellBackward'), H);
     },
+      // Live-stream kernels (batched inference, the decimator).
+    matvecBatch(w, wOff, rows, cols, xs, ys, yOff, n, accumulate) {
+      const wp = at(w, wOff, rows * cols, 'matvecBatch');
+      const [xT, yT] = tables(n);
+      const base = table.byteOffset;
+      for (let i = 0; i < n; i++) {
+        table[(xT - base) / 4 + i] = at(xs[i], 0, cols, 'matvecBatch');
+        table[(yT - base) / 4 + i] = at(ys[i], yOff, rows, 'matvecBatch');
+      }
+      k.matvecBatch(wp, rows, cols, xT, yT, n, accumulate ? 1 : 0);
+    },
+    firDecimate(x, xOff, taps, nTaps, step, y, yOff, count) {
+      if (nTaps % 4 !== 0) throw new RangeError(`wasm kernel firDecimate: nTaps must be a multiple of 4, got ${nTaps}`);
+      if (count <= 0) return;
+      k.firDecimate(at(x, xOff, (count - 1) * step + nTaps, 'firDecimate'), at(taps, 0, nTaps, 'firDecimate'), nTaps, step,
+        at(y, yOff, count, 'firDecimate'), count);
+    },
   };
 }
