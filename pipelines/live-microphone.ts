@@ -4,6 +4,9 @@
  *   producers$ ─► fromPcmChunks (→ 16 kHz) ─► toFeatureFrames ─► toLiveFrameEvents (labels, end)
  *              ─► learnOnline (predict; train when labelled and allowed) ─► coalescePredictions ─► publish
  *
+ * 48 kHz producers (what browsers send) are resampled by the FIR decimator at the default `medium`
+ * quality; predicting streams are stepped together, one batch per event-loop turn (FrameBatcher).
+ *
  * Each producer gets its own learner stream (own LSTM state) on the one shared model, and its own
  * normalisation statistics (a copy of the prior): the same audio gets the same predictions however
  * many streams came before or run beside it. Every consumer and the producer itself receive the
@@ -13,6 +16,7 @@
 import { catchError, defer, finalize, mergeMap, of, type Observable } from 'rxjs';
 import {
   ConfigError,
+  FrameBatcher,
   RunningStats,
   assertPhonesInSet,
   coalescePredictions,
@@ -102,6 +106,9 @@ export async function startLiveMicrophone(options: LiveMicrophoneOptions): Promi
     hello: () => ({ ...helloOf(learner, featureConfig), ...hello?.() }),
   });
 
+  // Predicting streams' frames that arrive in the same event-loop turn step as one batch (one
+  // pass over the weights for all of them); training streams step alone (learnOnline decides).
+  const batcher = new FrameBatcher();
   const pipeline = server.producers$
     .pipe(mergeMap((producer) => predictStream(producer)))
     .subscribe((event) => server.publish(event));
@@ -118,7 +125,7 @@ export async function startLiveMicrophone(options: LiveMicrophoneOptions): Promi
         fromPcmChunks({ sampleRate, encoding, source: id, quality: resampleQuality }),
         toFeatureFrames(featureConfig, { runningStats: normalizationPrior.clone(), source: id }),
         toLiveFrameEvents(id, labels, featureConfig),
-        learnOnline(stream, { maxBatch: 1 }),
+        learnOnline(stream, { maxBatch: 1, batcher }),
         coalescePredictions(),
         finalize(() => stream.close()),
       );

@@ -1,7 +1,9 @@
 import { Observable, type OperatorFunction } from 'rxjs';
 import { ConfigError } from '../errors.ts';
 import { createPcmDecoder, type PcmEncoding } from './create-pcm-decoder.ts';
+import { createFirDecimator } from './create-fir-decimator.ts';
 import { createStreamResampler, type ResamplerQuality, type StreamResampler } from './create-stream-resampler.ts';
+import { usesFirDecimator } from './uses-fir-decimator.ts';
 
 /** Options of {@link fromPcmChunks}. */
 export interface PcmChunkOptions {
@@ -11,7 +13,10 @@ export interface PcmChunkOptions {
   encoding: PcmEncoding;
   /** stream name for error messages, e.g. `s1` or `mic` */
   source: string;
-  /** libsamplerate converter when `sampleRate` is not 16000, default `best` */
+  /**
+   * Converter when `sampleRate` is not 16000, default `best` (libsamplerate); `medium` or `fastest`
+   * at 48 or 32 kHz use the FIR decimator (see `usesFirDecimator`), libsamplerate otherwise.
+   */
   quality?: ResamplerQuality;
 }
 
@@ -21,7 +26,8 @@ export type PcmChunk = ArrayBuffer | ArrayBufferView;
 /**
  * Turns a stream of raw PCM chunks (any length, varying; a sample may be split across chunks,
  * as WebSocket messages and Node Readable chunks are) into chunks of 16 kHz mono Float32 samples
- * in [-1, 1]. Other rates go through one streaming libsamplerate converter, so the output is
+ * in [-1, 1]. Other rates go through one streaming converter (libsamplerate, or the FIR decimator
+for 48 and 32 kHz below `best` quality), so the output is
  * continuous across chunks: the concatenated output is the same whatever the chunking (exactly
  * at 16 kHz, to float rounding otherwise). On completion the converter's delayed tail is flushed,
  * giving floor(n × 16000 / sampleRate) samples in all.
@@ -76,6 +82,9 @@ export function fromPcmChunks(options: PcmChunkOptions): OperatorFunction<PcmChu
       if (sampleRate === 16000) {
         // No converter to load: keep this path synchronous, so it runs on virtual time in marble tests.
         start({ inputRate: 16000, outputRate: 16000, push: (x) => x, flush: () => new Float32Array(0), destroy: () => {} });
+      } else if (usesFirDecimator(sampleRate, 16000, quality)) {
+        // Nothing to load either (48 or 32 kHz at medium): the stream's first chunk is converted at once.
+        start(createFirDecimator(sampleRate, 16000));
       } else {
         createStreamResampler(sampleRate, 16000, quality).then(
           (r) => (closed ? r.destroy() : start(r)),

@@ -1,7 +1,8 @@
 import { Observable, type OperatorFunction } from 'rxjs';
-import type { FrameEvent } from '../features/frame-event.ts';
+import type { FrameEvent, UtteranceEnd } from '../features/frame-event.ts';
 import type { FramePrediction, LearnerEvent, MetricsEvent, StreamEndEvent } from './learner-event.ts';
-import type { ChunkResult, LearnerStream } from './learner-stream.ts';
+import type { FrameBatcher } from './frame-batcher.ts';
+import type { ChunkResult, LearnerStream, PushResult } from './learner-stream.ts';
 
 /** Options of {@link learnOnline}. */
 export interface LearnOnlineOptions {
@@ -13,6 +14,13 @@ export interface LearnOnlineOptions {
   maxBatch?: number;
   /** Clock in milliseconds for frames/s (default `performance.now`; tests pass a virtual one). */
   now?: () => number;
+  /**
+   * Steps this stream's frames in batches with the other predicting streams given the same
+   * batcher (live streams: one matrix–matrix product for all of them per turn). Only when the
+   * stream does not train; a training stream steps alone, at once. Events then come out in the
+   * same order, later in the same event-loop turn (`setImmediate`) instead of synchronously.
+   */
+  batcher?: FrameBatcher;
 }
 
 /**
@@ -37,6 +45,7 @@ export interface LearnOnlineOptions {
 export function learnOnline(stream: LearnerStream, options: LearnOnlineOptions = {}): OperatorFunction<FrameEvent, LearnerEvent> {
   const maxBatch = options.maxBatch ?? 20;
   const now = options.now ?? (() => performance.now());
+  const batcher = stream.train ? undefined : options.batcher;
   return (source) =>
     new Observable<LearnerEvent>((subscriber) => {
       let batch: FramePrediction[] = [];
@@ -66,20 +75,23 @@ export function learnOnline(stream: LearnerStream, options: LearnOnlineOptions =
           framesPerSecond: seconds > 0 ? (s.frames - framesAtStart) / seconds : 0,
         };
       };
+      /** Runs f, passing a throw on as error() (RxJS does not forward one from inside next). */
+      const guarded = (f: () => void): void => {
+        try {
+          f();
+        } catch (err) {
+          subscriber.error(err);
+        }
+      };
+      const complete = (): void => {
+        flush();
+        subscriber.complete();
+      };
       const subscription = source.subscribe({
-        next: (event) => {
-          // A throw inside a subscriber's next is not forwarded by RxJS; pass bad input on as error().
-          try {
-            handle(event);
-          } catch (err) {
-            subscriber.error(err);
-          }
-        },
+        next: (event) => guarded(() => handle(event)),
         error: (err) => subscriber.error(err),
-        complete: () => {
-          flush();
-          subscriber.complete();
-        },
+        // Batched: after the frames still queued for this stream.
+        complete: () => (batcher ? batcher.submit(stream, { kind: 'run', run: complete }) : complete()),
       });
       function handle(event: FrameEvent): void {
         if (startMs === undefined) {
@@ -87,28 +99,44 @@ export function learnOnline(stream: LearnerStream, options: LearnOnlineOptions =
           framesAtStart = stream.stats.frames;
         }
         if (event.kind === 'frame') {
-          const { prediction, chunk } = stream.push(event.features, event.label, event.t);
-          if (prediction !== null) batch.push(prediction);
-          if (chunk !== null) {
-            flush();
-            subscriber.next(metrics(chunk));
-          } else if (batch.length >= maxBatch) {
-            flush();
+          if (batcher === undefined) {
+            emitPush(stream.push(event.features, event.label, event.t));
+          } else {
+            batcher.submit(stream, {
+              kind: 'frame', features: event.features, label: event.label, t: event.t,
+              done: (result) => (result instanceof Error ? subscriber.error(result) : guarded(() => emitPush(result))),
+            });
           }
+        } else if (batcher === undefined) {
+          endUtterance(event);
         } else {
-          const { predictions, chunks, frames } = stream.end();
-          batch.push(...predictions);
-          flush();
-          for (const chunk of chunks) {
-            subscriber.next(metrics(chunk));
-          }
-          const end: StreamEndEvent = { kind: 'end', stream: stream.id, frames };
-          if (event.utterance !== undefined) end.utterance = event.utterance;
-          subscriber.next(end);
+          batcher.submit(stream, { kind: 'run', run: () => guarded(() => endUtterance(event)) });
         }
+      }
+      function emitPush({ prediction, chunk }: PushResult): void {
+        if (prediction !== null) batch.push(prediction);
+        if (chunk !== null) {
+          flush();
+          subscriber.next(metrics(chunk));
+        } else if (batch.length >= maxBatch) {
+          flush();
+        }
+      }
+      function endUtterance(event: UtteranceEnd): void {
+        const { predictions, chunks, frames } = stream.end();
+        batch.push(...predictions);
+        flush();
+        for (const chunk of chunks) {
+          subscriber.next(metrics(chunk));
+        }
+        const end: StreamEndEvent = { kind: 'end', stream: stream.id, frames };
+        if (event.utterance !== undefined) end.utterance = event.utterance;
+        subscriber.next(end);
       }
       return () => {
         subscription.unsubscribe();
+        // Nothing more of this stream's runs: its subscriber is gone (and its stream may close).
+        batcher?.cancel(stream);
         batch = [];
       };
     });

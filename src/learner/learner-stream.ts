@@ -170,6 +170,18 @@ export class LearnerStream {
    * @param t the frame's start in seconds (default frame index × hop).
    */
   push(features: Float32Array, label?: string, t?: number): PushResult {
+    const step = this.beginPush(features, label, t);
+    forwardStep(this.learner.params, this.learner.shape, step.x, step.prev, step.cache);
+    return this.finishPush();
+  }
+
+  /**
+   * The first half of {@link push}, for {@link pushBatch}: checks the frame (throwing before any
+   * change, as push does) and takes the history slot; returns what the forward step needs. The
+   * caller runs that step (alone or batched with other streams), then calls {@link finishPush}.
+   * @internal
+   */
+  beginPush(features: Float32Array, label?: string, t?: number): { x: Float32Array; prev: LstmState; cache: StepCache } {
     this.assertOpen();
     const n = this.learner.config.inputSize;
     if (!(features instanceof Float32Array) || features.length !== n) {
@@ -197,7 +209,12 @@ export class LearnerStream {
     this.pending.push({ index, t: t ?? index * this.hop, target, label });
     this.lastX.set(features);
     this.stats.frames++;
-    const prediction = this.step(features);
+    return this.beginStep(features);
+  }
+
+  /** The second half of {@link push}: the prediction, and the chunk's training when the frame closed one. @internal */
+  finishPush(): PushResult {
+    const prediction = this.finishStep();
     const chunk = this.chunkSteps === this.k1 ? this.closeChunk() : null;
     return { prediction, chunk };
   }
@@ -261,13 +278,26 @@ export class LearnerStream {
 
   /** One forward step; returns the prediction for the frame `delay` steps back, if it exists. */
   private step(x: Float32Array): FramePrediction | null {
+    const s = this.beginStep(x);
+    forwardStep(this.learner.params, this.learner.shape, s.x, s.prev, s.cache);
+    return this.finishStep();
+  }
+
+  /** Takes the next history slot for a step on x: the step's input, its entering state and its cache. */
+  private beginStep(x: Float32Array): { x: Float32Array; prev: LstmState; cache: StepCache } {
     const h = this.history;
     const prev = h.count === 0 ? this.zero : stateAfter(h.newest(0).cache);
-    const stepIndex = h.total;
     const slot = h.next();
     slot.x.set(x);
     slot.version = this.learner.version;
-    forwardStep(this.learner.params, this.learner.shape, slot.x, prev, slot.cache);
+    return { x: slot.x, prev, cache: slot.cache };
+  }
+
+  /** After the forward step into the newest slot: counts it and makes the delayed prediction. */
+  private finishStep(): FramePrediction | null {
+    const h = this.history;
+    const slot = h.newest(0);
+    const stepIndex = h.total - 1;
     this.chunkSteps++;
     slot.target = -1;
     if (stepIndex < this.delay) return null;

@@ -139,6 +139,62 @@ describe('wasm SIMD kernels', () => {
   }
 });
 
+describe('live-stream kernels: matvecBatch and firDecimate', () => {
+  for (const [rows, cols] of [[512, 154], [61, 128], [13, 39], [3, 1]]) {
+    it(`matvecBatch at ${rows}×${cols} equals one wasm matvec per stream bit for bit, and the TypeScript kernel to float rounding`, () => {
+      const W = wasmKernels(arena!);
+      const [w, wp] = randomPair(rows * cols + 2);
+      for (const n of [1, 2, 5]) {
+        const xs = Array.from({ length: n }, () => randomPair(cols));
+        for (const acc of [false, true]) {
+          const ys = Array.from({ length: n }, () => randomPair(rows + 3));
+          const single = ys.map(([y]) => {
+            const copy = allocFloats(y.length);
+            copy.set(y);
+            return copy;
+          });
+          W.matvecBatch(w, 2, rows, cols, xs.map(([x]) => x), ys.map(([y]) => y), 1, n, acc);
+          tsKernels.matvecBatch(wp, 2, rows, cols, xs.map(([, x]) => x), ys.map(([, y]) => y), 1, n, acc);
+          for (let i = 0; i < n; i++) {
+            W.matvec(w, 2, rows, cols, xs[i][0], 0, single[i], 1, acc);
+            assert.deepEqual(ys[i][0], single[i], `stream ${i} of ${n}, acc=${acc}`);
+            assertClose(ys[i][0], ys[i][1], `matvecBatch stream ${i}`);
+          }
+        }
+      }
+    });
+  }
+
+  it('firDecimate agrees with the TypeScript kernel (float32 SIMD sums against float64 ones)', () => {
+    const W = wasmKernels(arena!);
+    for (const [nTaps, step, count] of [[396, 3, 50], [264, 2, 7], [4, 1, 9], [8, 5, 1]]) {
+      const [x, xp] = randomPair((count - 1) * step + nTaps + 5);
+      const [taps, tapsP] = randomPair(nTaps);
+      const [y, yp] = randomPair(count + 2);
+      W.firDecimate(x, 5, taps, nTaps, step, y, 1, count);
+      tsKernels.firDecimate(xp, 5, tapsP, nTaps, step, yp, 1, count);
+      assertClose(y, yp, `firDecimate ${nTaps} taps, step ${step}`, 1e-5);
+      assert.equal(y[0], yp[0], 'writes nothing before yOff');
+      assert.equal(y[count + 1], yp[count + 1], 'writes nothing after its count');
+    }
+  });
+
+  it('refuse operands outside the arena or past their arrays, and tap counts not a multiple of 4', () => {
+    const W = wasmKernels(arena!);
+    const w = allocFloats(4 * 3);
+    const x = allocFloats(3);
+    const y = allocFloats(4);
+    assert.throws(() => W.matvecBatch(w, 0, 4, 3, [x, new Float32Array(3)], [y, y], 0, 2, false), /matvecBatch: operand outside the kernel arena/);
+    assert.throws(() => W.matvecBatch(w, 0, 4, 3, [x], [y], 1, 1, false), /matvecBatch: operand elements \[1, 5\) of an array of 4/);
+    const signal = allocFloats(20);
+    const taps = allocFloats(8);
+    W.firDecimate(signal, 0, taps, 8, 3, y, 0, 4); // reads exactly [0, 17): fine
+    assert.throws(() => W.firDecimate(signal, 0, taps, 8, 3, allocFloats(6), 0, 5 + 1), /firDecimate: operand elements \[0, 23\) of an array of 20/);
+    assert.throws(() => W.firDecimate(signal, 0, taps, 6, 3, y, 0, 2), /nTaps must be a multiple of 4/);
+    assert.throws(() => W.firDecimate(signal, 0, taps, 8, 3, new Float32Array(4), 0, 2), /firDecimate: operand outside the kernel arena/);
+  });
+});
+
 describe('wasm cellForward activations (vector exp / tanh approximations)', () => {
   it('are within 3e-7 absolute and 1e-6 relative of float64 sigmoid / tanh over [−40, 40] and near 0', () => {
     const H = 1000;

@@ -82,4 +82,22 @@ export interface Kernels {
     p: Float32Array, g: Float32Array, acc: Float32Array, prev: Float32Array, n: number,
     scale: number, lr: number, momentum: number,
   ): boolean;
+
+  // Live-stream kernels (batched inference, the decimator): kept together at the end.
+  /**
+   * y_i = W·x_i (or y_i += W·x_i) for each of n streams: xs[i] holds `cols` floats from its start,
+   * ys[i] `rows` floats from `yOff`. Bit-for-bit the results of n {@link matvec} calls.
+   */
+  matvecBatch(
+    w: Float32Array, wOff: number, rows: number, cols: number,
+    xs: readonly Float32Array[], ys: readonly Float32Array[], yOff: number, n: number, accumulate: boolean,
+  ): void;
+  /**
+   * A decimating FIR: y[yOff + o] = Σ_{k<nTaps} taps[k]·x[xOff + o·step + k] for o < count. nTaps
+   * a multiple of 4 (pad the taps with zeros).
+   */
+  firDecimate(
+    x: Float32Array, xOff: number, taps: Float32Array, nTaps: number, step: number,
+    y: Float32Array, yOff: number, count: number,
+  ): void;
 }

@@ -552,3 +552,116 @@ export function momentumStep(p: usize, g: usize, a: usize, prev: usize, n: i32, 
   }
   return finite ? 1 : 0;
 }
+
+// ---------------------------------------------------------------------------------------------
+// Live-stream kernels (branch i8-live): batched inference across streams, and the 48 → 16 kHz
+// decimator. Kept together at the end of the file so merging with other kernel additions is easy.
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * For each of n streams: y_i = W·x_i, or y_i += W·x_i when acc != 0 (W [rows, cols]; xPtrs / yPtrs:
+ * n u32 byte addresses). The rows are the outer loop, so each block of four rows of W is read from
+ * memory once and reused from L1 by every stream, instead of the whole matrix streaming past once
+ * per stream. Each output is computed with exactly matvec's operations in matvec's order (four
+ * lane sums over k, their hsum, the scalar tail, then the accumulate), so the results are
+ * bit-for-bit those of n matvec calls.
+ */
+export function matvecBatch(w: usize, rows: i32, cols: i32, xPtrs: usize, yPtrs: usize, n: i32, acc: i32): void {
+  const cols4 = cols & ~3;
+  const stride = <usize>cols << 2;
+  let r = 0;
+  for (; r + 4 <= rows; r += 4) {
+    const w0 = w + <usize>r * stride;
+    const w1 = w0 + stride;
+    const w2 = w1 + stride;
+    const w3 = w2 + stride;
+    const ro = <usize>r << 2;
+    for (let i = 0; i < n; i++) {
+      const ip = <usize>i << 2;
+      const x = <usize>load<u32>(xPtrs + ip);
+      let a0 = f32x4.splat(0);
+      let a1 = f32x4.splat(0);
+      let a2 = f32x4.splat(0);
+      let a3 = f32x4.splat(0);
+      let k = 0;
+      for (; k < cols4; k += 4) {
+        const o = <usize>k << 2;
+        const xv = v128.load(x + o);
+        a0 = f32x4.add(a0, f32x4.mul(v128.load(w0 + o), xv));
+        a1 = f32x4.add(a1, f32x4.mul(v128.load(w1 + o), xv));
+        a2 = f32x4.add(a2, f32x4.mul(v128.load(w2 + o), xv));
+        a3 = f32x4.add(a3, f32x4.mul(v128.load(w3 + o), xv));
+      }
+      let s0 = hsum(a0);
+      let s1 = hsum(a1);
+      let s2 = hsum(a2);
+      let s3 = hsum(a3);
+      for (; k < cols; k++) {
+        const o = <usize>k << 2;
+        const xk = load<f32>(x + o);
+        s0 += load<f32>(w0 + o) * xk;
+        s1 += load<f32>(w1 + o) * xk;
+        s2 += load<f32>(w2 + o) * xk;
+        s3 += load<f32>(w3 + o) * xk;
+      }
+      const yo = <usize>load<u32>(yPtrs + ip) + ro;
+      if (acc != 0) {
+        s0 += load<f32>(yo);
+        s1 += load<f32>(yo, 4);
+        s2 += load<f32>(yo, 8);
+        s3 += load<f32>(yo, 12);
+      }
+      store<f32>(yo, s0);
+      store<f32>(yo, s1, 4);
+      store<f32>(yo, s2, 8);
+      store<f32>(yo, s3, 12);
+    }
+  }
+  for (; r < rows; r++) {
+    const w0 = w + <usize>r * stride;
+    const ro = <usize>r << 2;
+    for (let i = 0; i < n; i++) {
+      const ip = <usize>i << 2;
+      const x = <usize>load<u32>(xPtrs + ip);
+      let a0 = f32x4.splat(0);
+      let k = 0;
+      for (; k < cols4; k += 4) {
+        const o = <usize>k << 2;
+        a0 = f32x4.add(a0, f32x4.mul(v128.load(w0 + o), v128.load(x + o)));
+      }
+      let s0 = hsum(a0);
+      for (; k < cols; k++) {
+        const o = <usize>k << 2;
+        s0 += load<f32>(w0 + o) * load<f32>(x + o);
+      }
+      const yo = <usize>load<u32>(yPtrs + ip) + ro;
+      if (acc != 0) s0 += load<f32>(yo);
+      store<f32>(yo, s0);
+    }
+  }
+}
+
+/**
+ * A decimating FIR: y[o] = Σ_{k<nTaps} taps[k]·x[o·step + k] for o < count, i.e. the filter
+ * evaluated at every step-th input only. nTaps must be a multiple of 4 (the caller pads the taps
+ * with zeros); two accumulators keep two independent add chains in flight.
+ */
+export function firDecimate(x: usize, taps: usize, nTaps: i32, step: i32, y: usize, count: i32): void {
+  const stride = <usize>step << 2;
+  for (let o = 0; o < count; o++) {
+    const xo = x + <usize>o * stride;
+    let a0 = f32x4.splat(0);
+    let a1 = f32x4.splat(0);
+    let k = 0;
+    for (; k + 8 <= nTaps; k += 8) {
+      const b = <usize>k << 2;
+      a0 = f32x4.add(a0, f32x4.mul(v128.load(taps + b), v128.load(xo + b)));
+      a1 = f32x4.add(a1, f32x4.mul(v128.load(taps + b, 16), v128.load(xo + b, 16)));
+    }
+    for (; k < nTaps; k += 4) {
+      const b = <usize>k << 2;
+      a0 = f32x4.add(a0, f32x4.mul(v128.load(taps + b), v128.load(xo + b)));
+    }
+    store<f32>(y + (<usize>o << 2), hsum(f32x4.add(a0, a1)));
+  }
+}

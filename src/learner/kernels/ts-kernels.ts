@@ -125,4 +125,16 @@ export const tsKernels: Kernels = {
     }
     return finite;
   },
+  // Live-stream kernels (batched inference, the decimator).
+  matvecBatch(w, wOff, rows, cols, xs, ys, yOff, n, accumulate) {
+    for (let i = 0; i < n; i++) this.matvec(w, wOff, rows, cols, xs[i], 0, ys[i], yOff, accumulate);
+  },
+  firDecimate(x, xOff, taps, nTaps, step, y, yOff, count) {
+    for (let o = 0; o < count; o++) {
+      let s = 0;
+      const at = xOff + o * step;
+      for (let k = 0; k < nTaps; k++) s += taps[k] * x[at + k];
+      y[yOff + o] = s;
+    }
+  },
 };

@@ -17,6 +17,9 @@ export interface KernelExports {
     lr: number, beta1: number, beta2: number, oneMinusBeta1: number, oneMinusBeta2: number, eps: number,
   ): number;
   momentumStep(p: number, g: number, acc: number, prev: number, n: number, scale: number, lr: number, momentum: number): number;
+  // Live-stream kernels (batched inference, the decimator).
+  matvecBatch(w: number, rows: number, cols: number, xPtrs: number, yPtrs: number, n: number, acc: number): void;
+  firDecimate(x: number, taps: number, nTaps: number, step: number, y: number, count: number): void;
 }
 
 /** How full the arena is, in bytes (what the leak test and the soak benchmark watch). */

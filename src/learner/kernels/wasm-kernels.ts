@@ -82,5 +82,22 @@ export function wasmKernels(arena: WasmArena): Kernels {
       return k.momentumStep(at(p, 0, n, 'momentumStep'), at(g, 0, n, 'momentumStep'), at(acc, 0, n, 'momentumStep'),
         at(prev, 0, n, 'momentumStep'), n, scale, lr, momentum) === 1;
     },
+    // Live-stream kernels (batched inference, the decimator).
+    matvecBatch(w, wOff, rows, cols, xs, ys, yOff, n, accumulate) {
+      const wp = at(w, wOff, rows * cols, 'matvecBatch');
+      const [xT, yT] = tables(n);
+      const base = table.byteOffset;
+      for (let i = 0; i < n; i++) {
+        table[(xT - base) / 4 + i] = at(xs[i], 0, cols, 'matvecBatch');
+        table[(yT - base) / 4 + i] = at(ys[i], yOff, rows, 'matvecBatch');
+      }
+      k.matvecBatch(wp, rows, cols, xT, yT, n, accumulate ? 1 : 0);
+    },
+    firDecimate(x, xOff, taps, nTaps, step, y, yOff, count) {
+      if (nTaps % 4 !== 0) throw new RangeError(`wasm kernel firDecimate: nTaps must be a multiple of 4, got ${nTaps}`);
+      if (count <= 0) return;
+      k.firDecimate(at(x, xOff, (count - 1) * step + nTaps, 'firDecimate'), at(taps, 0, nTaps, 'firDecimate'), nTaps, step,
+        at(y, yOff, count, 'firDecimate'), count);
+    },
   };
 }
