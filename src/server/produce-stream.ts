@@ -12,7 +12,7 @@ export type StartRequest = Omit<StartMessage, 'type' | 'learn'> & { learn?: bool
  * started, predictions, metrics, …) and completes after the `end` of its own stream, when every
  * frame has been predicted. Unsubscribing closes the socket.
  *
- * It errors when the start is refused (an `error` before `started`), when the server reports
+ * It errors when the start is refused (an `error` without a stream before `started`), when the server reports
  * that its stream failed (an `error` carrying its stream id), when the socket fails or closes
  * before the end, or when `pcm$` errors.
  *
@@ -47,7 +47,9 @@ export function produceStream(
     ws.on('message', (data, isBinary) => {
       if (isBinary) return; // protocol v1 sends no binary to clients
       const message = JSON.parse(data.toString()) as ServerMessage;
-      if (message.type === 'error' && stream === undefined) {
+      // Until `started`, this client is still a consumer and receives every stream's messages: only
+      // an error about no stream is the answer to its start.
+      if (message.type === 'error' && stream === undefined && message.stream === undefined) {
         subscriber.error(new Error(`${url}: start refused: ${message.message}`));
         return;
       }

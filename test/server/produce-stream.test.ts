@@ -45,6 +45,24 @@ describe('produceStream', () => {
     assert.equal(ok.at(-1)!.type, 'end');
   });
 
+  it("is not refused by another stream's error that reaches it before its own start is answered", async () => {
+    let server: PredictionServer;
+    // hello() runs for each new connection: an error about another stream is published right then,
+    // while the new client is still a consumer (it receives every stream's messages).
+    server = await startPredictionServer({
+      port: 0,
+      hello: () => {
+        server.publish({ type: 'error', stream: 's99', message: 's99: closed by the server: rate limit' });
+        return {};
+      },
+    });
+    servers.push(server);
+    server.producers$.subscribe((p) => p.pcm$.subscribe({ complete: () => server.publish({ kind: 'end', stream: p.id, frames: 0 }) }));
+    const messages = await lastValueFrom(produceStream(server.wsUrl, { sampleRate: 16000, encoding: 'int16' }, of(new Uint8Array(4))).pipe(toArray()));
+    assert.ok(messages.some((m) => m.type === 'error' && m.stream === 's99'), 'the other stream\'s error did reach it');
+    assert.deepEqual(messages.at(-1), { type: 'end', stream: 's1', frames: 0 });
+  });
+
   it('errors when the server goes away before the end', async () => {
     // No pipeline: the stream never ends, so close() stops waiting for its flush after 200 ms.
     const server = await startPredictionServer({ port: 0, closeTimeoutMs: 200 });
