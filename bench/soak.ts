@@ -118,22 +118,37 @@ class SoakConsumer {
   streams = 0;
   dropped = 0;
   connections = 0;
+  /** Closes this consumer did not ask for, by code: it reconnects, and counts the streams it lost. */
+  unexpectedCloses: Record<number, number> = {};
+  /** Streams in flight when such a close came: their remaining predictions never reached it. */
+  interruptedStreams = 0;
   private frames = new Map<string, number>();
+  private closing = false;
   private ws?: WebSocket;
 
   constructor(readonly name: string, private readonly url: string) {}
 
   connect(): void {
     this.frames.clear();
+    this.closing = false;
     this.connections += 1;
     const ws = new WebSocket(this.url);
     this.ws = ws;
     ws.on('error', () => {});
+    ws.on('close', (code) => {
+      if (ws !== this.ws || this.closing) return;
+      // Not asked for (a heartbeat missed, the server cutting it off): a consumer that did not keep
+      // up. Say so, and carry on with a new connection.
+      this.unexpectedCloses[code] = (this.unexpectedCloses[code] ?? 0) + 1;
+      this.interruptedStreams += this.frames.size;
+      setTimeout(() => this.connect(), 100);
+    });
     // A reconnect starts afresh: whatever the previous socket still delivers is not counted.
     ws.on('message', (data) => ws === this.ws && this.onMessage(JSON.parse(data.toString())));
   }
 
   disconnect(): void {
+    this.closing = true;
     this.ws?.close(1000);
   }
 
@@ -325,7 +340,8 @@ async function main(): Promise<void> {
   const summary = soakSummary(reports as ReturnType<typeof minuteReport>[]);
   console.log(`\nafter minute 1 → end: numTensors ${summary.numTensors.join(' → ')}, kernel arena in use ${summary.arenaUsedMiB.join(' → ')} MiB ` +
     `(high water ${summary.arenaHighWaterMiB.join(' → ')} MiB), RSS ${summary.rssMiB.join(' → ')} MiB (${summary.rssGrowthPercent.toFixed(1)} %), ` +
-    `predictions lost by consumers that keep up: ${summary.predictionsLost}, skipped updates ${summary.skippedUpdates}`);
+    `predictions lost by consumers that keep up: ${summary.predictionsLost}, consumer closes not asked for: ${summary.consumerClosesNotAskedFor}, ` +
+    `well-behaved producers failed: ${summary.producersFailed}, skipped updates ${summary.skippedUpdates}`);
   if (json) console.log(JSON.stringify({ minutes, backend: info.backend, summary, reports, serverExitCode: code }));
 }
 
@@ -341,6 +357,8 @@ function soakSummary(reports: ReturnType<typeof minuteReport>[]) {
     rssMiB: [mib(first.rssBytes), mib(last.server.rssBytes)],
     rssGrowthPercent: (100 * (last.server.rssBytes - first.rssBytes)) / first.rssBytes,
     predictionsLost: last.consumers.reduce((n, c) => n + (c.expected - c.received), 0),
+    consumerClosesNotAskedFor: last.consumers.reduce((n, c) => n + Object.values(c.unexpectedCloses).reduce((a, b) => a + b, 0), 0),
+    producersFailed: last.producers.failed,
     skippedUpdates: last.server.skippedUpdates,
     replayFrames: last.server.replayFrames,
   };
@@ -350,7 +368,10 @@ function minuteReport(minute: number, server: ServerStats, consumers: SoakConsum
   return {
     minute,
     server,
-    consumers: consumers.map((c) => ({ name: c.name, streams: c.streams, received: c.received, expected: c.expected, dropped: c.dropped, connections: c.connections })),
+    consumers: consumers.map((c) => ({
+      name: c.name, streams: c.streams, received: c.received, expected: c.expected, dropped: c.dropped, connections: c.connections,
+      unexpectedCloses: { ...c.unexpectedCloses }, interruptedStreams: c.interruptedStreams,
+    })),
     producers: { ...producerTally },
     abuse: Object.fromEntries([...abuseTally].map(([name, t]) => [name, { ...t }])),
     abuseAnswers: { errors: answers.errors, closes: { ...answers.closes } },
@@ -365,8 +386,10 @@ function printReport(r: ReturnType<typeof minuteReport>): void {
     `RSS ${mb(s.rssBytes)}, heap ${mb(s.heapUsedBytes)}, skipped updates ${s.skippedUpdates}`);
   console.log(`  replay: ${s.replayFrames} frames, ${s.replayUtterances} utterances, learner version ${s.learnerVersion}${s.replayError ? `, STOPPED: ${s.replayError}` : ''}`);
   for (const c of r.consumers) {
+    const unasked = Object.entries(c.unexpectedCloses).map(([code, n]) => `${code}×${n}`).join(', ');
     console.log(`  consumer ${c.name}: ${c.received} of ${c.expected} predictions expected over ${c.streams} streams` +
-      `${c.received === c.expected ? '' : ' (MISSING)'}, dropped ${c.dropped}, ${c.connections} connections`);
+      `${c.received === c.expected ? '' : ' (MISSING)'}, dropped ${c.dropped}, ${c.connections} connections` +
+      (unasked ? `, closed by the server ${unasked} (${c.interruptedStreams} streams interrupted)` : ''));
   }
   const p = r.producers;
   const streaming = p.streams - p.complete - p.incomplete - p.failed;
