@@ -54,6 +54,8 @@ export { validateFeatureConfig } from './features/validate-feature-config.ts';
 export { featureDims } from './features/feature-dims.ts';
 export { frameCount } from './features/frame-count.ts';
 export { frameSignal } from './features/frame-signal.ts';
+export { frameBlocks } from './features/frame-blocks.ts';
+export type { FrameBlock } from './features/frame-block.ts';
 export { toCepstra } from './features/to-cepstra.ts';
 export { appendDeltas } from './features/append-deltas.ts';
 export { normalizeRunning } from './features/normalize-running.ts';
@@ -66,6 +68,8 @@ export type { TimedFeatures } from './features/to-feature-frames.ts';
 export { utteranceToFrameEvents } from './features/utterance-to-frame-events.ts';
 export { windowFunction } from './features/window-function.ts';
 export { createAmplitudeSpectrum } from './features/create-amplitude-spectrum.ts';
+export { realFftPlan } from './features/real-fft-plan.ts';
+export type { RealFftPlan } from './features/real-fft-plan.ts';
 export { createMfccExtractor } from './features/create-mfcc-extractor.ts';
 export { NORMALIZATION_FLOOR } from './features/normalization-floor.ts';
 

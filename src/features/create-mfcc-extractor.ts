@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import type { FeatureConfig } from './feature-config.ts';
 import { createAmplitudeSpectrum } from './create-amplitude-spectrum.ts';
+import { realFftPlan } from './real-fft-plan.ts';
 import { windowFunction } from './window-function.ts';
 
 // The one place phonestream uses meyda. Its public `Meyda.extract` recomputes everything per call
@@ -8,37 +9,44 @@ import { windowFunction } from './window-function.ts';
 // map/reduce DCT) and runs at ~4,000–6,000 frames/s here; even its `mfcc` extractor alone, given a
 // precomputed spectrum, stays under 10,000. So we take meyda's mel filterbank from meyda itself and
 // repeat its arithmetic step for step (Float32 amplitude and power, Float32 accumulation in filter
-// order, log(x + 1), the `dct` package's unnormalised DCT-II × 2), on precomputed tables.
-// test/features/create-mfcc-extractor.test.ts checks the result against Meyda.extract.
+// order, log(x + 1), the `dct` package's unnormalised DCT-II × 2), on precomputed tables, with the
+// FFT done by PFFFT in wasm SIMD a batch of frames at a time (single precision where meyda's fftjs
+// is double: test/features/create-mfcc-extractor.test.ts bounds the difference per coefficient).
 const require = createRequire(import.meta.url);
 const meydaUtilities = require('meyda/dist/node/utilities.js') as {
   createMelFilterBank(numFilters: number, sampleRate: number, bufferSize: number): number[][];
 };
 
-type MfccConfig = Pick<FeatureConfig, 'sampleRate' | 'windowSize' | 'fftSize' | 'window' | 'melBands' | 'numCepstra' | 'sampleScale'>;
+type MfccConfig = Pick<FeatureConfig, 'sampleRate' | 'windowSize' | 'hopSize' | 'fftSize' | 'window' | 'melBands' | 'numCepstra' | 'sampleScale'>;
+
+/** Frames per batch when the JS FFT is used (fftSize < 32, which PFFFT cannot do). */
+const JS_CAPACITY = 64;
 
 /**
- * Builds a per-frame MFCC function: scales a pre-emphasised frame by `sampleScale`, applies the
+ * Builds a batch MFCC function: for each of `count` frames of a block of pre-emphasised samples
+ * (frame j at `samples[j·hopSize …]`, `windowSize` long), scales it by `sampleScale`, applies the
  * window, zero-pads it to `fftSize` and returns meyda's MFCCs c1..c{numCepstra} followed by the
  * log energy log(1 + Σ (scale·y[n])²) of the un-windowed frame (replacing c0, as HTK's `_E`).
+ * Each frame's result depends on its own samples only, never on the rest of the block.
  * All tables (window, FFT plan, meyda's mel filterbank, DCT cosines) are built once here; a call
- * allocates only its result.
+ * allocates only its results.
  *
  * @param cfg sizes in samples, `sampleRate` in Hz (16000), mel bands, number of cepstra, sample scale
- * @returns `(frame)` → Float32Array of numCepstra + 1 values; `frame` has `windowSize` samples
+ * @returns `(samples, count = 1)` → one Float32Array of numCepstra + 1 values per frame;
+ *   `samples` holds at least (count − 1)·hopSize + windowSize values
  *
  * ## Example
  * ```ts
  * const mfcc = createMfccExtractor(DEFAULT_FEATURE_CONFIG);
- * const v = mfcc(frame400); // 13 values: c1..c12, log energy
+ * const [v] = mfcc(frame400);          // 13 values: c1..c12, log energy
+ * const vs = mfcc(block.samples, block.count); // a FrameBlock's frames
  * ```
  */
-export function createMfccExtractor(cfg: MfccConfig): (frame: Float32Array) => Float32Array {
-  const { windowSize, fftSize, numCepstra, sampleScale } = cfg;
+export function createMfccExtractor(cfg: MfccConfig): (samples: Float32Array, count?: number) => Float32Array[] {
+  const { windowSize, hopSize, fftSize, numCepstra, sampleScale } = cfg;
   const bins = fftSize / 2;
   const coefficients = numCepstra + 1; // c0 is computed by meyda's DCT too, then dropped
   const window = windowFunction(cfg.window, windowSize);
-  const spectrum = createAmplitudeSpectrum(fftSize);
 
   // meyda builds max(melBands, coefficients) filters; only bins below fftSize/2 are used.
   const bank = meydaUtilities.createMelFilterBank(Math.max(cfg.melBands, coefficients), cfg.sampleRate, fftSize);
@@ -61,38 +69,84 @@ export function createMfccExtractor(cfg: MfccConfig): (frame: Float32Array) => F
     for (let n = 0; n < filters; n++) cosines[k * filters + n] = Math.cos(piN * (n + 0.5) * k);
   }
 
-  // Float32 like the signal meyda.extract converts its input to; samples beyond windowSize stay 0.
-  const padded = new Float32Array(fftSize);
-  const amplitudes = new Float32Array(bins);
+  // PFFFT for sizes it supports (multiples of 32); the JS kernel below that. Either way the
+  // windowed frames are written into a batch buffer and the amplitude spectra come out as a batch.
+  const plan = fftSize % 32 === 0 ? realFftPlan(fftSize) : null;
+  const capacity = plan ? plan.capacity : JS_CAPACITY;
+  const jsSpectrum = plan ? null : createAmplitudeSpectrum(fftSize);
+  const jsInput = plan ? null : new Float32Array(capacity * fftSize);
+  const amplitudes = new Float32Array(capacity * bins);
+  const logEnergy = new Float64Array(capacity);
   const logMel = new Float32Array(filters);
   const f32 = Math.fround;
 
-  return (frame) => {
-    let energy = 0;
-    for (let n = 0; n < windowSize; n++) {
-      const y = frame[n] * sampleScale;
-      energy += y * y;
-      padded[n] = y * window[n];
+  /** Amplitude spectra |X[k]| (Float32, as meyda's ampSpectrum) of batch frames 0 … n − 1. */
+  const spectra = (n: number): void => {
+    if (jsSpectrum) {
+      for (let j = 0; j < n; j++) jsSpectrum(jsInput!.subarray(j * fftSize, (j + 1) * fftSize), amplitudes.subarray(j * bins, (j + 1) * bins));
+      return;
     }
-    spectrum(padded, amplitudes);
-    for (let f = 0; f < filters; f++) {
-      const w = weights[f];
-      const lo = firstBin[f];
-      let sum = 0;
-      for (let j = 0; j < w.length; j++) {
-        const a = amplitudes[lo + j];
-        sum = f32(sum + f32(w[j] * f32(a * a)));
+    plan!.forward(n);
+    const out = plan!.output();
+    for (let j = 0; j < n; j++) {
+      const o = j * fftSize;
+      const a = j * bins;
+      amplitudes[a] = Math.abs(out[o]); // DC; out[o + 1] is the Nyquist bin, which meyda drops
+      for (let k = 1; k < bins; k++) {
+        const re = out[o + 2 * k];
+        const im = out[o + 2 * k + 1];
+        amplitudes[a + k] = Math.sqrt(re * re + im * im);
       }
-      logMel[f] = Math.log(sum + 1);
     }
-    const out = new Float32Array(coefficients);
-    for (let k = 1; k < coefficients; k++) {
-      let c = 0;
-      const row = k * filters;
-      for (let n = 0; n < filters; n++) c += logMel[n] * cosines[row + n];
-      out[k - 1] = 2 * c;
+  };
+
+  return (samples, count = 1) => {
+    if (!Number.isInteger(count) || count < 0 || (count > 0 && samples.length < (count - 1) * hopSize + windowSize)) {
+      throw new RangeError(`createMfccExtractor: ${count} frames need ${(count - 1) * hopSize + windowSize} samples, got ${samples.length}`);
     }
-    out[numCepstra] = Math.log(1 + energy);
-    return out;
+    const results: Float32Array[] = new Array(count);
+    for (let first = 0; first < count; first += capacity) {
+      const n = Math.min(capacity, count - first);
+      // Float32 like the signal meyda.extract converts its input to; samples past windowSize are 0.
+      // The buffer may be shared with other extractors (the PFFFT plan is per size), so the
+      // padding is cleared on every use rather than once.
+      const input = plan ? plan.input() : jsInput!;
+      for (let j = 0; j < n; j++) {
+        const at = (first + j) * hopSize;
+        const base = j * fftSize;
+        let energy = 0;
+        for (let i = 0; i < windowSize; i++) {
+          const y = samples[at + i] * sampleScale;
+          energy += y * y;
+          input[base + i] = y * window[i];
+        }
+        input.fill(0, base + windowSize, base + fftSize);
+        logEnergy[j] = Math.log(1 + energy);
+      }
+      spectra(n);
+      for (let j = 0; j < n; j++) {
+        const a = j * bins;
+        for (let f = 0; f < filters; f++) {
+          const w = weights[f];
+          const lo = a + firstBin[f];
+          let sum = 0;
+          for (let i = 0; i < w.length; i++) {
+            const amp = amplitudes[lo + i];
+            sum = f32(sum + f32(w[i] * f32(amp * amp)));
+          }
+          logMel[f] = Math.log(sum + 1);
+        }
+        const out = new Float32Array(coefficients);
+        for (let k = 1; k < coefficients; k++) {
+          let c = 0;
+          const row = k * filters;
+          for (let m = 0; m < filters; m++) c += logMel[m] * cosines[row + m];
+          out[k - 1] = 2 * c;
+        }
+        out[numCepstra] = logEnergy[j];
+        results[first + j] = out;
+      }
+    }
+    return results;
   };
 }

@@ -1,7 +1,7 @@
 import { map, pipe, type OperatorFunction } from 'rxjs';
 import { appendDeltas } from './append-deltas.ts';
 import type { FeatureConfig } from './feature-config.ts';
-import { frameSignal } from './frame-signal.ts';
+import { frameBlocks } from './frame-blocks.ts';
 import { normalizeFixed } from './normalize-fixed.ts';
 import { normalizeRunning } from './normalize-running.ts';
 import type { RunningStats } from './running-stats.ts';
@@ -47,7 +47,7 @@ export function toFeatureFrames(
     norm.kind === 'running' ? normalizeRunning(norm.warmupFrames, options.runningStats) : norm.kind === 'fixed' ? normalizeFixed(norm.stats) : (v) => v;
   const { hopSize, sampleRate } = cfg;
   return pipe(
-    frameSignal(cfg, options.source),
+    frameBlocks(cfg, options.source),
     toCepstra(cfg),
     deltas,
     normalize,
