@@ -100,51 +100,56 @@ export function createMfccExtractor(cfg: MfccConfig): (samples: Float32Array, co
     }
   };
 
+  /** Scales, windows and zero-pads the frame at samples[at …] into input[base …]; returns its log energy. */
+  const windowFrame = (input: Float32Array, base: number, samples: Float32Array, at: number): number => {
+    let energy = 0;
+    for (let i = 0; i < windowSize; i++) {
+      const y = samples[at + i] * sampleScale;
+      energy += y * y;
+      input[base + i] = y * window[i];
+    }
+    for (let i = base + windowSize; i < base + fftSize; i++) input[i] = 0;
+    return Math.log(1 + energy);
+  };
+
+  /** meyda's mel energies, log(x + 1) and DCT of the amplitude spectrum at amplitudes[a …]. */
+  const cepstra = (a: number, out: Float32Array): void => {
+    for (let f = 0; f < filters; f++) {
+      const w = weights[f];
+      const lo = a + firstBin[f];
+      let sum = 0;
+      for (let i = 0; i < w.length; i++) {
+        const amp = amplitudes[lo + i];
+        sum = f32(sum + f32(w[i] * f32(amp * amp)));
+      }
+      logMel[f] = Math.log(sum + 1);
+    }
+    for (let k = 1; k < coefficients; k++) {
+      let c = 0;
+      const row = k * filters;
+      for (let m = 0; m < filters; m++) c += logMel[m] * cosines[row + m];
+      out[k - 1] = 2 * c;
+    }
+  };
+
   return (samples, count = 1) => {
     if (!Number.isInteger(count) || count < 0 || (count > 0 && samples.length < (count - 1) * hopSize + windowSize)) {
       throw new RangeError(`createMfccExtractor: ${count} frames need ${(count - 1) * hopSize + windowSize} samples, got ${samples.length}`);
     }
-    const results: Float32Array[] = new Array(count);
+    const results: Float32Array[] = [];
     for (let first = 0; first < count; first += capacity) {
       const n = Math.min(capacity, count - first);
-      // Float32 like the signal meyda.extract converts its input to; samples past windowSize are 0.
-      // The buffer may be shared with other extractors (the PFFFT plan is per size), so the
-      // padding is cleared on every use rather than once.
+      // Float32 like the signal meyda.extract converts its input to, zero-padded. The buffer may be
+      // shared with other extractors (the PFFFT plan is per size), so the padding is rewritten on
+      // every use rather than once.
       const input = plan ? plan.input() : jsInput!;
-      for (let j = 0; j < n; j++) {
-        const at = (first + j) * hopSize;
-        const base = j * fftSize;
-        let energy = 0;
-        for (let i = 0; i < windowSize; i++) {
-          const y = samples[at + i] * sampleScale;
-          energy += y * y;
-          input[base + i] = y * window[i];
-        }
-        input.fill(0, base + windowSize, base + fftSize);
-        logEnergy[j] = Math.log(1 + energy);
-      }
+      for (let j = 0; j < n; j++) logEnergy[j] = windowFrame(input, j * fftSize, samples, (first + j) * hopSize);
       spectra(n);
       for (let j = 0; j < n; j++) {
-        const a = j * bins;
-        for (let f = 0; f < filters; f++) {
-          const w = weights[f];
-          const lo = a + firstBin[f];
-          let sum = 0;
-          for (let i = 0; i < w.length; i++) {
-            const amp = amplitudes[lo + i];
-            sum = f32(sum + f32(w[i] * f32(amp * amp)));
-          }
-          logMel[f] = Math.log(sum + 1);
-        }
         const out = new Float32Array(coefficients);
-        for (let k = 1; k < coefficients; k++) {
-          let c = 0;
-          const row = k * filters;
-          for (let m = 0; m < filters; m++) c += logMel[m] * cosines[row + m];
-          out[k - 1] = 2 * c;
-        }
+        cepstra(j * bins, out);
         out[numCepstra] = logEnergy[j];
-        results[first + j] = out;
+        results.push(out);
       }
     }
     return results;
