@@ -68,8 +68,6 @@ export type { TimedFeatures } from './features/to-feature-frames.ts';
 export { utteranceToFrameEvents } from './features/utterance-to-frame-events.ts';
 export { windowFunction } from './features/window-function.ts';
 export { createAmplitudeSpectrum } from './features/create-amplitude-spectrum.ts';
-export { realFftPlan } from './features/real-fft-plan.ts';
-export type { RealFftPlan } from './features/real-fft-plan.ts';
 export { createMfccExtractor } from './features/create-mfcc-extractor.ts';
 export { NORMALIZATION_FLOOR } from './features/normalization-floor.ts';
 
