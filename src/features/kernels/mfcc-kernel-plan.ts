@@ -67,7 +67,7 @@ const plans = new Map<string, MfccKernelPlan>();
 /**
  * The process-wide MFCC kernel plan for `cfg`, built on first use and cached: the window, the bit
  * reversal and twiddles of the float64 FFT, meyda's mel filterbank stored sparsely (each filter's
- * nonzero bins), the DCT cosines computed as the `dct` package computes them, and the kernel's
+ * nonzero bins, two filters side by side), the DCT cosines computed as the `dct` package computes them, and the kernel's
  * input, output and scratch buffers.
  *
  * @param cfg sizes in samples (`fftSize` a power of two ≥ 16 and ≥ windowSize), window, mel bands,
@@ -92,23 +92,34 @@ export function mfccKernelPlan(cfg: MfccKernelConfig): MfccKernelPlan {
   if (!Number.isInteger(numCepstra) || numCepstra < 1) throw new RangeError(`mfccKernelPlan: numCepstra must be an integer ≥ 1, got ${numCepstra}`);
 
   // meyda builds max(melBands, coefficients) filters over fftSize/2 + 1 bins; the power spectrum
-  // it multiplies them with has fftSize/2 bins, so only those count. Each filter is kept as its
-  // first nonzero bin and the weights up to its last nonzero one (the zeros outside add nothing).
+  // it multiplies them with has fftSize/2 bins, so only those count. Each filter is kept from its
+  // first nonzero bin to its last (the zeros outside add nothing), and the filters are laid out in
+  // pairs for the kernel, which sums two at once: slot s of pair p holds bin and weight of both.
   const bank = meydaUtilities.createMelFilterBank(Math.max(melBands, coefficients), sampleRate, fftSize);
   const F = bank.length;
-  const firstBin = new Int32Array(F);
-  const length = new Int32Array(F);
-  const weights: number[] = [];
-  for (let f = 0; f < F; f++) {
-    const row = bank[f];
+  const rows = bank.map((row) => {
     let lo = 0;
     while (lo < M && row[lo] === 0) lo++;
     let hi = M;
     while (hi > lo && row[hi - 1] === 0) hi--;
-    firstBin[f] = lo;
-    length[f] = hi - lo;
-    for (let i = lo; i < hi; i++) weights.push(row[i]);
+    return { first: lo, weights: row.slice(lo, hi) };
+  });
+  const pairs = Math.ceil(F / 2);
+  const pairLength = new Int32Array(pairs);
+  const slotBins: number[] = [];
+  const slotWeights: number[] = [];
+  for (let p = 0; p < pairs; p++) {
+    const a = rows[2 * p];
+    const b = rows[2 * p + 1] ?? { first: 0, weights: [] }; // an odd last filter's partner: all zero
+    const n = Math.max(a.weights.length, b.weights.length);
+    pairLength[p] = n;
+    // Padding: weight 0 on the filter's own first bin (a finite power), which adds exactly +0.
+    for (let i = 0; i < n; i++) {
+      slotBins.push(i < a.weights.length ? a.first + i : a.first, i < b.weights.length ? b.first + i : b.first);
+      slotWeights.push(i < a.weights.length ? a.weights[i] : 0, i < b.weights.length ? b.weights[i] : 0);
+    }
   }
+  const slots = slotBins.length / 2;
   const capacity = Math.max(1, Math.min(MAX_CAPACITY, Math.floor((MAX_INPUT_SAMPLES - windowSize) / hopSize) + 1));
   const inputLength = (capacity - 1) * hopSize + windowSize;
 
@@ -118,9 +129,9 @@ export function mfccKernelPlan(cfg: MfccKernelConfig): MfccKernelPlan {
     reverse: region(4 * M),
     twiddles: region(16 * M),
     split: region(16 * M),
-    firstBin: region(4 * F),
-    length: region(4 * F),
-    weights: region(8 * weights.length),
+    pairLength: region(4 * pairs),
+    slotBins: region(8 * slots),
+    slotWeights: region(16 * slots),
     cosines: region(8 * numCepstra * F),
     xbuf: region(32 * M),
     re: region(16 * M),
@@ -134,7 +145,7 @@ export function mfccKernelPlan(cfg: MfccKernelConfig): MfccKernelPlan {
   const buf = memory.buffer;
   const i32 = new Int32Array(buf, header, 24);
   i32.set([windowSize, hopSize, M, F, numCepstra, 0]);
-  i32.set([at.window, at.reverse, at.twiddles, at.split, at.firstBin, at.length, at.weights, at.cosines, at.xbuf, at.re, at.im, at.power, at.logMel, at.input, at.output], 6);
+  i32.set([at.window, at.reverse, at.twiddles, at.split, at.pairLength, at.slotBins, at.slotWeights, at.cosines, at.xbuf, at.re, at.im, at.power, at.logMel, at.input, at.output], 6);
   new Float64Array(buf, header + 88, 1)[0] = sampleScale;
   new Float64Array(buf, at.window, windowSize).set(windowFunction(window, windowSize));
   const bits = Math.log2(M);
@@ -157,9 +168,9 @@ export function mfccKernelPlan(cfg: MfccKernelConfig): MfccKernelPlan {
     split[2 * k] = Math.cos((2 * Math.PI * k) / fftSize);
     split[2 * k + 1] = -Math.sin((2 * Math.PI * k) / fftSize);
   }
-  new Int32Array(buf, at.firstBin, F).set(firstBin);
-  new Int32Array(buf, at.length, F).set(length);
-  new Float64Array(buf, at.weights, weights.length).set(weights);
+  new Int32Array(buf, at.pairLength, pairs).set(pairLength);
+  new Int32Array(buf, at.slotBins, 2 * slots).set(slotBins);
+  new Float64Array(buf, at.slotWeights, 2 * slots).set(slotWeights);
   // The `dct` package's table: cos(π/N · (n + 0.5) · k), computed the same way for equal rounding.
   const cosines = new Float64Array(buf, at.cosines, numCepstra * F);
   const piN = Math.PI / F;

@@ -29,9 +29,12 @@ const P_WINDOW = 24; // f64[windowSize]
 const P_REVERSE = 28; // i32[M], bit reversal of log2(M) bits
 const P_TWIDDLES = 32; // (f64 re, f64 im)[M]: e^{−iπk/h} of the stage of span h at [h + k]
 const P_SPLIT = 36; // (f64 re, f64 im)[M]: e^{−2πik/fftSize}
-const P_FIRST_BIN = 40; // i32[filters]
-const P_LENGTH = 44; // i32[filters], the filters' weights are concatenated in filter order
-const P_WEIGHTS = 48; // f64[Σ lengths]
+// The filters go in pairs (2p, 2p + 1), a last odd filter with an all-zero partner: pair p has
+// length[p] slots, slot s holding a bin and a weight for each filter of the pair (a filter shorter
+// than its partner is padded at its end with weight 0 on its own first bin, which adds +0).
+const P_PAIR_LENGTH = 40; // i32[ceil(filters / 2)]
+const P_SLOT_BINS = 44; // (i32, i32)[Σ lengths]
+const P_SLOT_WEIGHTS = 48; // (f64, f64)[Σ lengths]
 const P_COSINES = 52; // f64[numCepstra × filters], row k − 1 = cos(π/F (n + ½) k)
 const P_XBUF = 56; // f64x2[2M] windowed frames; [windowSize, 2M) stays zero (never written)
 const P_RE = 60; // f64x2[M]
@@ -210,7 +213,9 @@ export function mfcc(plan: usize, count: i32): void {
 
 /**
  * Splits Z = FFT(even + i·odd) into X[k] = E[k] + e^{−2πik/N}·O[k] for k = 0 … M − 1 (meyda keeps
- * N/2 bins, without Nyquist), and stores the power f32(f32(|X[k]|)²) of both frames.
+ * N/2 bins, without Nyquist), and stores the power f32(f32(|X[k]|)²) of both frames. Bins k and
+ * M − k are done together: E[M − k] = conj E[k] and O[M − k] = conj O[k] exactly (the same sums
+ * and differences, negated), so Z is read once and E, O computed once per pair.
  */
 @inline function powerPair(plan: usize): void {
   const M = load<i32>(plan + H_HALF);
@@ -220,7 +225,7 @@ export function mfcc(plan: usize, count: i32): void {
   const power = ptr(plan, P_POWER);
   const half = f64x2.splat(0.5);
   const minusHalf = f64x2.splat(-0.5);
-  for (let k = 0; k < M; k++) {
+  for (let k = 0; k <= M >> 1; k++) {
     const j = (M - k) & (M - 1);
     const ok = <usize>k << 4;
     const oj = <usize>j << 4;
@@ -232,52 +237,99 @@ export function mfcc(plan: usize, count: i32): void {
     const ei = f64x2.mul(half, f64x2.add(zi, ci));
     const or = f64x2.mul(half, f64x2.sub(zi, ci));
     const oi = f64x2.mul(minusHalf, f64x2.sub(zr, cr));
-    const t = sp + (<usize>k << 4);
-    const wr = v128.load64_splat(t);
-    const wi = v128.load64_splat(t, 8);
-    const xr = f64x2.sub(f64x2.add(er, f64x2.mul(wr, or)), f64x2.mul(wi, oi));
-    const xi = f64x2.add(f64x2.add(ei, f64x2.mul(wr, oi)), f64x2.mul(wi, or));
-    const amp = round32(f64x2.sqrt(f64x2.add(f64x2.mul(xr, xr), f64x2.mul(xi, xi))));
-    v128.store(power + ok, round32(f64x2.mul(amp, amp)));
+    binPower(power + ok, sp + ok, er, ei, or, oi);
+    if (j != k) binPower(power + oj, sp + oj, er, f64x2.neg(ei), or, f64x2.neg(oi));
   }
+}
+
+/** Stores f32(f32(|X|)²) of X = E + w·O, w = (wr, wi) at `t`. */
+@inline function binPower(out: usize, t: usize, er: v128, ei: v128, or: v128, oi: v128): void {
+  const wr = v128.load64_splat(t);
+  const wi = v128.load64_splat(t, 8);
+  const xr = f64x2.sub(f64x2.add(er, f64x2.mul(wr, or)), f64x2.mul(wi, oi));
+  const xi = f64x2.add(f64x2.add(ei, f64x2.mul(wr, oi)), f64x2.mul(wi, or));
+  const amp = round32(f64x2.sqrt(f64x2.add(f64x2.mul(xr, xr), f64x2.mul(xi, xi))));
+  v128.store(out, round32(f64x2.mul(amp, amp)));
 }
 
 /**
  * meyda's mel energies (Float32 products and sums over each filter's bins in order), log(x + 1)
  * as Float32, and the DCT rows k = 1 … C (float64 sums in filter order, × 2) into out0 / out1.
+ * A Float32 sum is one long chain of dependent additions, so two filters are summed at once in
+ * the four f32 lanes (filter A frames 0, 1; filter B frames 0, 1): f32x4.add rounds each lane as
+ * a store of the float64 sum into a Float32Array would (the sum of two floats, rounded twice, is
+ * rounded once: 53 ≥ 2·24 + 2). Four DCT rows are likewise summed at once, each in its own order.
  */
 @inline function cepstraPair(plan: usize, out0: usize, out1: usize): void {
   const F = load<i32>(plan + H_FILTERS);
   const C = load<i32>(plan + H_CEPSTRA);
-  const first = ptr(plan, P_FIRST_BIN);
-  const length = ptr(plan, P_LENGTH);
+  const lengths = ptr(plan, P_PAIR_LENGTH);
   const power = ptr(plan, P_POWER);
   const logMel = ptr(plan, P_LOG_MEL);
-  let w = ptr(plan, P_WEIGHTS);
-  for (let f = 0; f < F; f++) {
-    const p = power + (<usize>load<i32>(first + (<usize>f << 2)) << 4);
-    const n = load<i32>(length + (<usize>f << 2));
-    let sum = f64x2.splat(0);
+  let bins = ptr(plan, P_SLOT_BINS);
+  let weights = ptr(plan, P_SLOT_WEIGHTS);
+  const one = f64x2.splat(1);
+  for (let f = 0; f < F; f += 2) {
+    const n = load<i32>(lengths + (<usize>f << 1));
+    let sum = f32x4.splat(0);
     for (let i = 0; i < n; i++) {
-      const t = round32(f64x2.mul(v128.load64_splat(w + (<usize>i << 3)), v128.load(p + (<usize>i << 4))));
-      sum = round32(f64x2.add(sum, t));
+      const pa = v128.load(power + (<usize>load<i32>(bins) << 4));
+      const pb = v128.load(power + (<usize>load<i32>(bins, 4) << 4));
+      const ta = f32x4.demote_f64x2_zero(f64x2.mul(v128.load64_splat(weights), pa));
+      const tb = f32x4.demote_f64x2_zero(f64x2.mul(v128.load64_splat(weights, 8), pb));
+      sum = f32x4.add(sum, i8x16.shuffle(ta, tb, 0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23));
+      bins += 8;
+      weights += 16;
     }
-    w += <usize>n << 3;
-    const s = f64x2.add(sum, f64x2.splat(1));
-    const l0 = jsLog(f64x2.extract_lane(s, 0));
-    const l1 = jsLog(f64x2.extract_lane(s, 1));
-    v128.store(logMel + (<usize>f << 4), round32(f64x2.replace_lane(f64x2.splat(l0), 1, l1)));
+    const sa = f64x2.add(f64x2.promote_low_f32x4(sum), one);
+    const la0 = jsLog(f64x2.extract_lane(sa, 0));
+    const la1 = jsLog(f64x2.extract_lane(sa, 1));
+    v128.store(logMel + (<usize>f << 4), round32(f64x2.replace_lane(f64x2.splat(la0), 1, la1)));
+    if (f + 1 < F) {
+      const sb = f64x2.add(f64x2.promote_low_f32x4(i8x16.shuffle(sum, sum, 8, 9, 10, 11, 12, 13, 14, 15, 8, 9, 10, 11, 12, 13, 14, 15)), one);
+      const lb0 = jsLog(f64x2.extract_lane(sb, 0));
+      const lb1 = jsLog(f64x2.extract_lane(sb, 1));
+      v128.store(logMel + (<usize>(f + 1) << 4), round32(f64x2.replace_lane(f64x2.splat(lb0), 1, lb1)));
+    }
   }
   const cosines = ptr(plan, P_COSINES);
-  const two = f64x2.splat(2);
-  for (let k = 0; k < C; k++) {
-    const row = cosines + ((<usize>k * <usize>F) << 3);
+  const rowBytes = <usize>F << 3;
+  let k = 0;
+  for (; k + 4 <= C; k += 4) {
+    const r0 = cosines + <usize>k * rowBytes;
+    const r1 = r0 + rowBytes;
+    const r2 = r1 + rowBytes;
+    const r3 = r2 + rowBytes;
+    let a0 = f64x2.splat(0);
+    let a1 = f64x2.splat(0);
+    let a2 = f64x2.splat(0);
+    let a3 = f64x2.splat(0);
+    for (let m = 0; m < F; m++) {
+      const lm = v128.load(logMel + (<usize>m << 4));
+      const o = <usize>m << 3;
+      a0 = f64x2.add(a0, f64x2.mul(lm, v128.load64_splat(r0 + o)));
+      a1 = f64x2.add(a1, f64x2.mul(lm, v128.load64_splat(r1 + o)));
+      a2 = f64x2.add(a2, f64x2.mul(lm, v128.load64_splat(r2 + o)));
+      a3 = f64x2.add(a3, f64x2.mul(lm, v128.load64_splat(r3 + o)));
+    }
+    storeCepstrum(out0, out1, k, a0);
+    storeCepstrum(out0, out1, k + 1, a1);
+    storeCepstrum(out0, out1, k + 2, a2);
+    storeCepstrum(out0, out1, k + 3, a3);
+  }
+  for (; k < C; k++) {
+    const row = cosines + <usize>k * rowBytes;
     let acc = f64x2.splat(0);
     for (let m = 0; m < F; m++) {
       acc = f64x2.add(acc, f64x2.mul(v128.load(logMel + (<usize>m << 4)), v128.load64_splat(row + (<usize>m << 3))));
     }
-    const c = f32x4.demote_f64x2_zero(f64x2.mul(two, acc));
-    store<f32>(out0 + (<usize>k << 2), f32x4.extract_lane(c, 0));
-    store<f32>(out1 + (<usize>k << 2), f32x4.extract_lane(c, 1));
+    storeCepstrum(out0, out1, k, acc);
   }
+}
+
+/** c_{k+1} = f32(2·acc) of both frames (the `dct` package's scale 2). */
+@inline function storeCepstrum(out0: usize, out1: usize, k: i32, acc: v128): void {
+  const c = f32x4.demote_f64x2_zero(f64x2.mul(f64x2.splat(2), acc));
+  store<f32>(out0 + (<usize>k << 2), f32x4.extract_lane(c, 0));
+  store<f32>(out1 + (<usize>k << 2), f32x4.extract_lane(c, 1));
 }
