@@ -82,7 +82,7 @@ describe('createMfccExtractor', () => {
   });
 
   it("should give every coefficient of every fixture frame within 1e-4 of that coefficient's spread (or 1e-5) of meyda's", async () => {
-    // The FFT is single precision (PFFFT) where meyda's is double, so coefficients are not
+    // The FFT is float64 like meyda's but a different algorithm, so coefficients are not
     // bit-equal; bound each one by its own scale across the utterance, not by c0, whose size
     // would hide an error in a small coefficient.
     const { ours, ref } = await fixtureComparison();
