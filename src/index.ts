@@ -57,6 +57,8 @@ export { validateFeatureConfig } from './features/validate-feature-config.ts';
 export { featureDims } from './features/feature-dims.ts';
 export { frameCount } from './features/frame-count.ts';
 export { frameSignal } from './features/frame-signal.ts';
+export { frameBlocks } from './features/frame-blocks.ts';
+export type { FrameBlock } from './features/frame-block.ts';
 export { toCepstra } from './features/to-cepstra.ts';
 export { appendDeltas } from './features/append-deltas.ts';
 export { normalizeRunning } from './features/normalize-running.ts';

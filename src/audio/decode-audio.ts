@@ -30,11 +30,14 @@ export function decodeAudio(bytes: Uint8Array, source: string): MonoAudio {
   else throw new InputError(source, 'not a WAV or NIST SPHERE file (expected "RIFF" or "NIST_1A" at the start)');
   const samples = mixToMono(decoded.channels);
   if (samples.length === 0) throw new InputError(source, 'zero samples');
-  assertFiniteSamples(samples, source);
-  // Float WAVs may hold values past full scale; keep the [-1, 1] promise by clipping them, as a DAC would.
-  for (let i = 0; i < samples.length; i++) {
-    if (samples[i] > 1) samples[i] = 1;
-    else if (samples[i] < -1) samples[i] = -1;
+  // Integer PCM decodes to finite samples in [-1, 1]; only float files need the checks.
+  if (!decoded.integer) {
+    assertFiniteSamples(samples, source);
+    // Float WAVs may hold values past full scale; keep the [-1, 1] promise by clipping them, as a DAC would.
+    for (let i = 0; i < samples.length; i++) {
+      if (samples[i] > 1) samples[i] = 1;
+      else if (samples[i] < -1) samples[i] = -1;
+    }
   }
   return { samples, sampleRate: decoded.sampleRate, source };
 }

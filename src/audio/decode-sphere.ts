@@ -50,7 +50,7 @@ export function decodeSphere(bytes: Uint8Array, source: string): DecodedChannels
   const need = frames * channelCount * 2;
   if (have < need) throw new InputError(source, `truncated SPHERE data: header says ${frames} samples (${need} bytes), file has ${have} bytes`);
   const view = new DataView(bytes.buffer, bytes.byteOffset + headerSize, need);
-  return { channels: readInt16Frames(view, frames, channelCount, order === '01'), sampleRate };
+  return { channels: readInt16Frames(view, frames, channelCount, order === '01'), sampleRate, integer: true };
 }
 
 function readInt16Frames(view: DataView, frames: number, channelCount: number, littleEndian: boolean): Float32Array[] {

@@ -1,15 +1,13 @@
 import { Observable, type OperatorFunction } from 'rxjs';
-import { InputError } from '../errors.ts';
 import type { FeatureConfig } from './feature-config.ts';
+import { frameBlocks } from './frame-blocks.ts';
 
 /**
  * Cuts a stream of sample chunks (any sizes, e.g. as they arrive from a socket) into overlapping
- * analysis frames, pre-emphasising the continuous signal first: y[n] = x[n] − k·x[n−1], with
- * x[−1] = 0 and x[n−1] taken from the previous chunk at a chunk boundary. Frame i holds
- * y[i·hop … i·hop + windowSize); the window itself is applied later, at the FFT. The frames are
- * the same however the input was chunked, and a signal of N samples gives
- * floor((N − windowSize) / hop) + 1 frames (none if N < windowSize): a partial last window is
- * dropped at completion.
+ * analysis frames, one array per frame: `frameBlocks` (which see: pre-emphasis of the continuous
+ * signal, frame i = y[i·hop … i·hop + windowSize), the same frames however the input was chunked,
+ * floor((N − windowSize) / hop) + 1 of them) with each block split into its frames. The feature
+ * pipeline uses the blocks directly; this is for consumers that want one frame at a time.
  *
  * @param cfg `windowSize` and `hopSize` (≤ windowSize) in samples, `preEmphasis` coefficient k
  * @param source names the stream in errors (a NaN or infinite sample is an InputError)
@@ -24,61 +22,16 @@ export function frameSignal(
   cfg: Pick<FeatureConfig, 'windowSize' | 'hopSize' | 'preEmphasis'>,
   source = 'audio stream',
 ): OperatorFunction<Float32Array, Float32Array> {
-  const { windowSize, hopSize, preEmphasis } = cfg;
+  const { windowSize, hopSize } = cfg;
+  const blocks = frameBlocks(cfg, source);
   return (chunks) =>
-    new Observable<Float32Array>((subscriber) => {
-      // Pre-emphasised samples not yet consumed: buf[start, end). Frames are sliced out of it.
-      let buf = new Float32Array(Math.max(4096, 2 * windowSize));
-      let start = 0;
-      let end = 0;
-      let previous = 0; // x[n−1], carried across chunks
-      let seen = 0; // samples received, for error messages
-
-      const append = (chunk: Float32Array): void => {
-        const need = end - start + chunk.length;
-        if (end + chunk.length > buf.length) {
-          // Move the unconsumed tail to the front (and grow if needed) instead of growing forever.
-          const next = need > buf.length ? new Float32Array(Math.max(need, 2 * buf.length)) : buf;
-          if (next === buf) buf.copyWithin(0, start, end);
-          else next.set(buf.subarray(start, end));
-          buf = next;
-          end -= start;
-          start = 0;
-        }
-        // x·0 is NaN exactly when x is NaN or ±∞: one sum checks the chunk without a branch per sample.
-        let poison = 0;
-        for (let i = 0; i < chunk.length; i++) {
-          const x = chunk[i];
-          poison += x * 0;
-          buf[end++] = x - preEmphasis * previous;
-          previous = x;
-        }
-        if (poison !== 0) {
-          const i = chunk.findIndex((x) => !Number.isFinite(x));
-          throw new InputError(source, `sample ${seen + i} is ${chunk[i]}; expected finite samples`);
-        }
-        seen += chunk.length;
-      };
-
-      const subscription = chunks.subscribe({
-        next(chunk) {
-          try {
-            append(chunk);
-          } catch (err) {
-            subscriber.error(err);
-            return;
-          }
-          while (end - start >= windowSize && !subscriber.closed) {
-            subscriber.next(buf.slice(start, start + windowSize));
-            start += hopSize;
-          }
+    new Observable<Float32Array>((subscriber) =>
+      blocks(chunks).subscribe({
+        next({ samples, count }) {
+          for (let j = 0; j < count && !subscriber.closed; j++) subscriber.next(samples.slice(j * hopSize, j * hopSize + windowSize));
         },
         error: (err) => subscriber.error(err),
         complete: () => subscriber.complete(),
-      });
-      return () => {
-        subscription.unsubscribe();
-        buf = null!;
-      };
-    });
+      }),
+    );
 }

@@ -29,12 +29,19 @@ export class RunningStats {
   /** Adds one vector of `dims` values. */
   add(v: ArrayLike<number>): void {
     if (v.length !== this.dims) throw new RangeError(`RunningStats: expected ${this.dims} values, got ${v.length}`);
+    this.addAt(v, 0);
+  }
+
+  /** Adds the vector values[offset … offset + dims) (a frame of a block); the caller checks the range. */
+  addAt(values: ArrayLike<number>, offset: number): void {
     this.count++;
     const n = this.count;
-    for (let d = 0; d < this.dims; d++) {
-      const delta = v[d] - this.mean[d];
-      this.mean[d] += delta / n;
-      this.m2[d] += delta * (v[d] - this.mean[d]);
+    const { mean, m2, dims } = this;
+    for (let d = 0; d < dims; d++) {
+      const x = values[offset + d];
+      const delta = x - mean[d];
+      mean[d] += delta / n;
+      m2[d] += delta * (x - mean[d]);
     }
   }
 

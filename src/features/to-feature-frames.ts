@@ -1,11 +1,13 @@
-import { map, pipe, type OperatorFunction } from 'rxjs';
-import { appendDeltas } from './append-deltas.ts';
+import { Observable, pipe, type OperatorFunction } from 'rxjs';
+import { appendDeltaBlocks } from './append-delta-blocks.ts';
+import { cepstraBlocks } from './cepstra-blocks.ts';
 import type { FeatureConfig } from './feature-config.ts';
-import { frameSignal } from './frame-signal.ts';
-import { normalizeFeatures } from './normalize-features.ts';
+import { frameBlocks } from './frame-blocks.ts';
+import { normalizeFixedBlocks } from './normalize-fixed-blocks.ts';
+import { normalizeRunningBlocks } from './normalize-running-blocks.ts';
 import type { RunningStats } from './running-stats.ts';
-import { toCepstra } from './to-cepstra.ts';
 import { validateFeatureConfig } from './validate-feature-config.ts';
+import type { VectorBlock } from './vector-block.ts';
 
 /** One feature vector of a stream: frame `index`, its start time `t` in seconds. */
 export interface TimedFeatures {
@@ -37,17 +39,31 @@ export function toFeatureFrames(
 ): OperatorFunction<Float32Array, TimedFeatures> {
   validateFeatureConfig(cfg);
   const statics = cfg.numCepstra + 1;
-  const deltas: OperatorFunction<Float32Array, Float32Array> =
+  // Blocks (one per input chunk) all the way, split into frames only at the end: each stage is a
+  // loop over one array per chunk instead of an operator hop and an allocation per frame.
+  const deltas: OperatorFunction<VectorBlock, VectorBlock> =
     cfg.deltaOrder === 2
-      ? pipe(appendDeltas(cfg.deltaWindow, 0, statics), appendDeltas(cfg.deltaWindow, statics, 2 * statics))
-      : appendDeltas(cfg.deltaWindow, 0, statics);
-  const normalize = normalizeFeatures(cfg.normalization, options.runningStats);
-  const { hopSize, sampleRate } = cfg;
-  return pipe(
-    frameSignal(cfg, options.source),
-    toCepstra(cfg),
-    deltas,
-    normalize,
-    map((features, index) => ({ index, t: (index * hopSize) / sampleRate, features })),
-  );
+      ? pipe(appendDeltaBlocks(cfg.deltaWindow, 0, statics), appendDeltaBlocks(cfg.deltaWindow, statics, 2 * statics))
+      : appendDeltaBlocks(cfg.deltaWindow, 0, statics);
+  const norm = cfg.normalization;
+  const normalize: OperatorFunction<VectorBlock, VectorBlock> =
+    norm.kind === 'running' ? normalizeRunningBlocks(norm.warmupFrames, options.runningStats) : norm.kind === 'fixed' ? normalizeFixedBlocks(norm.stats) : (v) => v;
+  return pipe(frameBlocks(cfg, options.source), cepstraBlocks(cfg), deltas, normalize, timedFrames(cfg.hopSize, cfg.sampleRate));
+}
+
+/** The vectors of each block as TimedFeatures, numbered from 0 per subscription, t = index · hop / rate. */
+function timedFrames(hopSize: number, sampleRate: number): OperatorFunction<VectorBlock, TimedFeatures> {
+  return (blocks) =>
+    new Observable<TimedFeatures>((subscriber) => {
+      let index = 0;
+      return blocks.subscribe({
+        next({ values, count, dims }) {
+          for (let j = 0; j < count && !subscriber.closed; j++, index++) {
+            subscriber.next({ index, t: (index * hopSize) / sampleRate, features: values.slice(j * dims, (j + 1) * dims) });
+          }
+        },
+        error: (err) => subscriber.error(err),
+        complete: () => subscriber.complete(),
+      });
+    });
 }

@@ -1,0 +1,101 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Meyda from 'meyda';
+import { DEFAULT_FEATURE_CONFIG, type FeatureConfig } from '../../../src/features/feature-config.ts';
+import { mfccKernelPlan } from '../../../src/features/kernels/mfcc-kernel-plan.ts';
+import { windowFunction } from '../../../src/features/window-function.ts';
+
+type MeydaGlobal = { extract(f: string, s: Float32Array): number[] } & Record<string, unknown>;
+const meyda = Meyda as unknown as MeydaGlobal;
+
+/** Meyda.extract('mfcc') of the scaled, windowed frame zero-padded to fftSize (rect: already windowed). */
+function meydaMfcc(frame: Float32Array, cfg: FeatureConfig): number[] {
+  Object.assign(meyda, { bufferSize: cfg.fftSize, sampleRate: cfg.sampleRate, windowingFunction: 'rect', melBands: cfg.melBands, numberOfMFCCCoefficients: cfg.numCepstra + 1 });
+  const w = windowFunction(cfg.window, cfg.windowSize);
+  const padded = new Float32Array(cfg.fftSize);
+  for (let n = 0; n < cfg.windowSize; n++) padded[n] = frame[n] * cfg.sampleScale * w[n];
+  return meyda.extract('mfcc', padded);
+}
+
+function signal(length: number, seed: number): Float32Array {
+  let s = seed;
+  const rand = () => ((s = (s * 1103515245 + 12345) % 2 ** 31) / 2 ** 31) - 0.5;
+  return Float32Array.from({ length }, (_, n) => 0.3 * Math.sin(n * 0.05) * Math.sin(n * 0.0007) + 0.1 * Math.sin(n * 0.71) + 0.02 * rand());
+}
+
+describe('mfccKernelPlan', () => {
+  // fftSize 16 and 1024 end on a radix-4 pass, 32 and 512 on a radix-2 stage; 2048 with a
+  // window shorter than the FFT, an odd frame count (lane 1 unused for the last frame).
+  const cases: [string, FeatureConfig][] = [
+    ['the default', DEFAULT_FEATURE_CONFIG],
+    ['fftSize 16', { ...DEFAULT_FEATURE_CONFIG, fftSize: 16, windowSize: 16, hopSize: 8, melBands: 4, numCepstra: 3 }],
+    ['fftSize 32', { ...DEFAULT_FEATURE_CONFIG, fftSize: 32, windowSize: 30, hopSize: 10, melBands: 6, numCepstra: 4 }],
+    ['fftSize 1024', { ...DEFAULT_FEATURE_CONFIG, fftSize: 1024, windowSize: 800, hopSize: 320, melBands: 40, numCepstra: 20, window: 'hann' }],
+    ['fftSize 2048', { ...DEFAULT_FEATURE_CONFIG, fftSize: 2048, windowSize: 1500, hopSize: 700, melBands: 26, numCepstra: 12 }],
+  ];
+  for (const [name, cfg] of cases) {
+    it(`should give meyda's MFCCs (within 1e-6 of the frame's largest) and the log energy for ${name}`, () => {
+      const plan = mfccKernelPlan(cfg);
+      const count = 7;
+      const x = signal((count - 1) * cfg.hopSize + cfg.windowSize, cfg.fftSize);
+      const values = plan.run(x, 0, count).slice();
+      assert.equal(values.length, count * (cfg.numCepstra + 1));
+      for (let j = 0; j < count; j++) {
+        const frame = x.subarray(j * cfg.hopSize, j * cfg.hopSize + cfg.windowSize);
+        const ref = meydaMfcc(frame, cfg);
+        const scale = Math.max(...ref.map(Math.abs));
+        for (let k = 1; k <= cfg.numCepstra; k++) {
+          const got = values[j * (cfg.numCepstra + 1) + k - 1];
+          assert.ok(Math.abs(got - ref[k]) <= 1e-6 * scale, `frame ${j} c${k}: ${got} vs meyda ${ref[k]}`);
+        }
+        let e = 0;
+        for (const y of frame) e += (y * cfg.sampleScale) ** 2;
+        assert.equal(values[j * (cfg.numCepstra + 1) + cfg.numCepstra], Math.fround(Math.log(1 + e)), `frame ${j} log energy`);
+      }
+    });
+  }
+
+  it('should share one plan per configuration, and keep working after its memory grows', () => {
+    const a = mfccKernelPlan(DEFAULT_FEATURE_CONFIG);
+    assert.equal(mfccKernelPlan({ ...DEFAULT_FEATURE_CONFIG }), a);
+    const x = signal(4000, 7);
+    const before = a.run(x, 3, 5).slice();
+    // fftSize 65536: several MB of tables and buffers, more than the memory holds so far.
+    const big = { ...DEFAULT_FEATURE_CONFIG, fftSize: 65536, windowSize: 65536, hopSize: 65536 };
+    mfccKernelPlan(big).run(signal(65536, 3), 0, 1);
+    assert.deepEqual(a.run(x, 3, 5), before);
+  });
+
+  it('should refuse a count past its capacity and frames past the end of the samples, before calling in', () => {
+    const plan = mfccKernelPlan(DEFAULT_FEATURE_CONFIG);
+    const x = new Float32Array(400 + 160 * 9); // 10 frames
+    assert.equal(plan.run(x, 0, 10).length, 130);
+    assert.equal(plan.run(x, 9, 1).length, 13);
+    assert.throws(() => plan.run(x, 0, 11), /frames 0 … 10 need samples up to 2000, got 1840/);
+    assert.throws(() => plan.run(x, 10, 1), /frames 10 … 10 need samples up to 2000, got 1840/);
+    assert.throws(() => plan.run(x, -1, 1), /frames -1 … -1/);
+    assert.throws(() => plan.run(x, 0.5, 1), /frames 0.5/);
+    assert.throws(() => plan.run(new Float32Array(400 * 200), 0, plan.capacity + 1), new RegExp(`count must be an integer from 0 to ${plan.capacity}, got ${plan.capacity + 1}`));
+    assert.throws(() => plan.run(x, 0, 1.5), /count must be an integer/);
+    assert.equal(plan.run(x, 0, 0).length, 0);
+  });
+});
+
+describe('scripts/build-kernels.ts mfcc', () => {
+  it('rebuilds src/features/kernels/mfcc-kernels.wasm byte for byte (asc output is deterministic)', () => {
+    const root = fileURLToPath(new URL('../../../', import.meta.url));
+    const dir = mkdtempSync(join(tmpdir(), 'mfcc-kernels-test-'));
+    try {
+      const out = join(dir, 'm.wasm');
+      execFileSync(process.execPath, ['--import', 'tsx', join(root, 'scripts/build-kernels.ts'), 'mfcc', '--out', out], { stdio: 'pipe' });
+      assert.ok(readFileSync(out).equals(readFileSync(join(root, 'src/features/kernels/mfcc-kernels.wasm'))), 'committed wasm is stale: run npx tsx scripts/build-kernels.ts mfcc');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
