@@ -1,4 +1,5 @@
 import { Observable } from 'rxjs';
+import { noUsableUtterances } from './no-usable-utterances.ts';
 import { InputError } from '../errors.ts';
 import type { CorpusEntry, CorpusProblem } from './corpus-entry.ts';
 import { listCorpus } from './list-corpus.ts';
@@ -66,8 +67,7 @@ export function readCorpus(root: string, options: ReadCorpusOptions = {}): Obser
       }
       if (stopped) return;
       if (emitted === 0) {
-        const why = problems.length ? `; first problem: ${problems[0].file}: ${problems[0].message}` : '';
-        throw new InputError(root, `no usable utterances (${entries.length} paired audio/label files, ${problems.length} problems)${why}`);
+        throw noUsableUtterances(root, entries.length, problems);
       }
       subscriber.complete();
     };

@@ -1,7 +1,7 @@
 import { Observable } from 'rxjs';
+import { noUsableUtterances } from '../corpus/no-usable-utterances.ts';
 import type { CorpusEntry, CorpusProblem } from '../corpus/corpus-entry.ts';
 import type { PreparedUtterance } from '../corpus/prepared-utterance.ts';
-import { InputError } from '../errors.ts';
 import type { FeatureConfig } from '../features/feature-config.ts';
 import type { PortableLoadOptions } from './feature-job.ts';
 import type { FeaturePool, PrepareOutcome } from './feature-pool.ts';
@@ -72,8 +72,7 @@ export function readPreparedCorpus(pool: Pick<FeaturePool, 'size' | 'prepare'>, 
         if (stopped) return;
       }
       if (emitted === 0) {
-        const why = problems.length ? `; first problem: ${problems[0].file}: ${problems[0].message}` : '';
-        throw new InputError(root, `no usable utterances (${entries.length} paired audio/label files, ${problems.length} problems)${why}`);
+        throw noUsableUtterances(root, entries.length, problems);
       }
       subscriber.complete();
     };
