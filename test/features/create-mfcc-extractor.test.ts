@@ -1,26 +1,12 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import Meyda from 'meyda';
 import { from, lastValueFrom, toArray } from 'rxjs';
 import { readAudioFile } from '../../src/audio/read-audio-file.ts';
 import { frameSignal } from '../../src/features/frame-signal.ts';
 import { frameCount } from '../../src/features/frame-count.ts';
 import { createMfccExtractor } from '../../src/features/create-mfcc-extractor.ts';
 import { DEFAULT_FEATURE_CONFIG, type FeatureConfig } from '../../src/features/feature-config.ts';
-import { windowFunction } from '../../src/features/window-function.ts';
-
-// meyda's public API, used plainly as the reference: a rectangular "window" because we pass it the
-// already windowed, zero-padded frame (meyda would otherwise window all 512 samples, padding included).
-type MeydaGlobal = { bufferSize: number; sampleRate: number; windowingFunction: string; melBands: number; numberOfMFCCCoefficients: number; extract(f: string, s: Float32Array): number[] };
-const meyda = Meyda as unknown as MeydaGlobal;
-
-function meydaMfcc(frame: Float32Array, cfg: FeatureConfig): number[] {
-  Object.assign(meyda, { bufferSize: cfg.fftSize, sampleRate: cfg.sampleRate, windowingFunction: 'rect', melBands: cfg.melBands, numberOfMFCCCoefficients: cfg.numCepstra + 1 });
-  const w = windowFunction(cfg.window, cfg.windowSize);
-  const padded = new Float32Array(cfg.fftSize);
-  for (let n = 0; n < cfg.windowSize; n++) padded[n] = frame[n] * cfg.sampleScale * w[n];
-  return meyda.extract('mfcc', padded);
-}
+import { meydaMfcc } from './meyda-reference.ts';
 
 /** Speech-like test frames: harmonics plus noise, over 5 decades of level, deterministic. */
 function testFrames(count: number): Float32Array[] {

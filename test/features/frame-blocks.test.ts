@@ -6,6 +6,7 @@ import { TestScheduler } from 'rxjs/testing';
 import { frameBlocks } from '../../src/features/frame-blocks.ts';
 import type { FrameBlock } from '../../src/features/frame-block.ts';
 import { InputError } from '../../src/errors.ts';
+import { cutIntoChunks } from './cut-into-chunks.ts';
 
 const newScheduler = () => new TestScheduler((actual, expected) => assert.deepEqual(actual, expected));
 const f32 = (...xs: number[]) => Float32Array.from(xs);
@@ -40,13 +41,7 @@ describe('frameBlocks operator', () => {
     await fc.assert(
       fc.asyncProperty(fc.integer({ min: 0, max: 3000 }), fc.array(fc.integer({ min: 0, max: 700 }), { maxLength: 30 }), async (n, cuts) => {
         const x = Float32Array.from({ length: n }, (_, i) => Math.sin(i * 0.11) * 0.8);
-        const chunks: Float32Array[] = [];
-        let at = 0;
-        for (const c of cuts) {
-          chunks.push(x.subarray(at, Math.min(n, at + c)));
-          at = Math.min(n, at + c);
-        }
-        chunks.push(x.subarray(at));
+        const chunks = cutIntoChunks(x, cuts);
         const whole = await lastValueFrom(from([x]).pipe(frameBlocks(cfg), toArray()));
         const chunked = await lastValueFrom(from(chunks).pipe(frameBlocks(cfg), toArray()));
         assert.ok(whole.length <= 1, 'a single chunk gives at most one block');

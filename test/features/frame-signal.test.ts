@@ -6,6 +6,7 @@ import { TestScheduler } from 'rxjs/testing';
 import { frameSignal } from '../../src/features/frame-signal.ts';
 import { frameCount } from '../../src/features/frame-count.ts';
 import { InputError } from '../../src/errors.ts';
+import { cutIntoChunks } from './cut-into-chunks.ts';
 
 const newScheduler = () => new TestScheduler((actual, expected) => assert.deepEqual(actual, expected));
 const f32 = (...xs: number[]) => Float32Array.from(xs);
@@ -101,13 +102,7 @@ describe('frameSignal operator', () => {
         fc.integer(),
         async (n, cuts, seed) => {
           const x = Float32Array.from({ length: n }, (_, i) => Math.sin(i * 0.11 + seed) * 0.8);
-          const chunks: Float32Array[] = [];
-          let at = 0;
-          for (const c of cuts) {
-            chunks.push(x.subarray(at, Math.min(n, at + c)));
-            at = Math.min(n, at + c);
-          }
-          chunks.push(x.subarray(at));
+          const chunks = cutIntoChunks(x, cuts);
           const whole = await lastValueFrom(from([x]).pipe(frameSignal(cfg), toArray()));
           const chunked = await lastValueFrom(from(chunks).pipe(frameSignal(cfg), toArray()));
           assert.deepEqual(chunked, whole);

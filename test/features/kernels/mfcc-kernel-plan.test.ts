@@ -5,22 +5,9 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import Meyda from 'meyda';
 import { DEFAULT_FEATURE_CONFIG, type FeatureConfig } from '../../../src/features/feature-config.ts';
 import { mfccKernelPlan } from '../../../src/features/kernels/mfcc-kernel-plan.ts';
-import { windowFunction } from '../../../src/features/window-function.ts';
-
-type MeydaGlobal = { extract(f: string, s: Float32Array): number[] } & Record<string, unknown>;
-const meyda = Meyda as unknown as MeydaGlobal;
-
-/** Meyda.extract('mfcc') of the scaled, windowed frame zero-padded to fftSize (rect: already windowed). */
-function meydaMfcc(frame: Float32Array, cfg: FeatureConfig): number[] {
-  Object.assign(meyda, { bufferSize: cfg.fftSize, sampleRate: cfg.sampleRate, windowingFunction: 'rect', melBands: cfg.melBands, numberOfMFCCCoefficients: cfg.numCepstra + 1 });
-  const w = windowFunction(cfg.window, cfg.windowSize);
-  const padded = new Float32Array(cfg.fftSize);
-  for (let n = 0; n < cfg.windowSize; n++) padded[n] = frame[n] * cfg.sampleScale * w[n];
-  return meyda.extract('mfcc', padded);
-}
+import { meydaMfcc } from '../meyda-reference.ts';
 
 function signal(length: number, seed: number): Float32Array {
   let s = seed;
