@@ -5,7 +5,9 @@
  *   npm run bench:serve -- --json     … and a last line with the figures as one JSON object
  *   options: --seconds S (latency runs, default 10), --ramp-seconds S (default 5),
  *            --max-producers N (default 32; steps 1, 2, 4, … 32, 40, 48, 56, 64), --hidden H (default 128), --delay D (default 3),
- *            --format int16|float32 (one producer format only), --skip-latency (ramp only)
+ *            --format int16|float32 (one producer format only), --skip-latency (ramp only),
+ *            --threads LIST (server thread counts to compare in this run, default "1,CORES": each gets
+ *            its own server process and the same runs, one after the other)
  *
  * The server (startLiveMicrophone: default features, a fresh LSTM predicting only) runs in a
  * child process, as it would in production; producers and consumers are `ws` clients in this
@@ -68,8 +70,9 @@ async function runServerChild(): Promise<void> {
   const runningStats = new RunningStats(featureDims(cfg));
   const warm = await readAudioFile(FIXTURES[1]);
   await lastValueFrom(of(warm.samples).pipe(toFeatureFrames(cfg, { runningStats }), toArray()));
-  const server = await startLiveMicrophone({ port: 0, learner, featureConfig: cfg, normalizationPrior: runningStats });
-  process.stdout.write(`${JSON.stringify({ wsUrl: server.wsUrl, backend, hidden, delay })}\n`);
+  const threads = option('server-threads', 1);
+  const server = await startLiveMicrophone({ port: 0, learner, featureConfig: cfg, normalizationPrior: runningStats, threads });
+  process.stdout.write(`${JSON.stringify({ wsUrl: server.wsUrl, backend, hidden, delay, threads })}\n`);
   process.on('SIGTERM', () => void server.close().then(() => process.exit(0)));
   // The parent asks for this process's CPU time, to tell the server's cost from the machine's load.
   // And its RSS, for the memory per stream.
@@ -111,10 +114,22 @@ interface RampStep {
 
 
 async function main(): Promise<void> {
+  const list = args.includes('--threads') ? args[args.indexOf('--threads') + 1] : `1,${cpus().length}`;
+  const threadCounts = [...new Set(list.split(',').map(Number))];
+  if (threadCounts.some((n) => !Number.isInteger(n) || n < 1)) throw new Error(`--threads: expected a list of integers ≥ 1, got ${list}`);
+  const runs: object[] = [];
+  for (const threads of threadCounts) {
+    console.log(`\n=== server with ${threads} thread(s)${threads > 1 ? ` (main + ${threads - 1} live worker(s))` : ''} ===`);
+    runs.push({ threads, ...(await benchServer(threads)) });
+  }
+  if (args.includes('--json')) console.log(JSON.stringify({ ...runs.at(-1), runs }));
+}
+
+/** Every latency run and ramp against one server process with `threads` threads; the figures as one object. */
+async function benchServer(threads: number): Promise<object> {
   const seconds = option('seconds', 10);
   const rampSeconds = option('ramp-seconds', 5);
   const maxProducers = option('max-producers', 32);
-  const json = args.includes('--json');
 
   const audio16k = await concatenatedFixtures();
   const only = args.includes('--format') ? args[args.indexOf('--format') + 1] : undefined;
@@ -122,7 +137,7 @@ async function main(): Promise<void> {
     { name: '16 kHz int16', sampleRate: 16000, encoding: 'int16' as const, samples: audio16k },
     { name: '48 kHz float32 (browser-like)', sampleRate: 48000, encoding: 'float32' as const, samples: await upsample(audio16k, 48000) },
   ].filter((f) => only === undefined || f.encoding === only);
-  const child = spawn(process.execPath, ['--import', 'tsx', new URL(import.meta.url).pathname, '--child', ...args], {
+  const child = spawn(process.execPath, ['--import', 'tsx', new URL(import.meta.url).pathname, '--child', '--server-threads', String(threads), ...args], {
     stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
   });
   const serverStats = async (): Promise<{ cpuMs: number; rssMB: number }> => {
@@ -133,7 +148,7 @@ async function main(): Promise<void> {
   const serverCpuMs = async (): Promise<number> => (await serverStats()).cpuMs;
   try {
     const info = JSON.parse(await firstLine(child)) as { wsUrl: string; backend: string };
-    console.log(`bench:serve — server (startLiveMicrophone) in a child process, ${info.backend} backend, LSTM hidden ${hidden} predicting only,`);
+    console.log(`bench:serve — server (startLiveMicrophone, ${threads} thread(s)) in a child process, ${info.backend} backend, LSTM hidden ${hidden} predicting only,`);
     console.log(`  target delay ${delay} frames, default features (26 dims, running normalisation pre-warmed), 48 kHz resampled at 'medium' quality`);
     console.log(`  (the FIR decimator), predicting streams batched per event-loop turn;`);
     console.log(`  producers send 20 ms messages at real time.`);
@@ -197,7 +212,7 @@ async function main(): Promise<void> {
       if (top !== undefined && (format.sampleRate === 48000 || rssPerStreamMB === null)) rssPerStreamMB = (top.serverRssMB - idleRssMB) / top.producers;
       console.log(
         `    sustained ${sustained} concurrent real-time producers with p99 < ${P99_GOAL_MS} ms (goal ≥ 50 at 48 kHz), ${sustainedP95} with p95 < 100 ms; server cost ${(serverCpuPerStream * 100).toFixed(1)} % of one core ` +
-          `per stream → about ${Math.floor(1 / serverCpuPerStream)} streams on one idle core (the server is one Node event loop).`,
+          `per stream (all its threads) → about ${Math.floor(1 / serverCpuPerStream)} streams per idle core.`,
       );
     }
     const summary = (key: string) =>
@@ -211,23 +226,19 @@ async function main(): Promise<void> {
           `${ramps[key].sustained} concurrent producers sustained`,
       );
     }
-    if (json) {
-      console.log(
-        JSON.stringify({
-          backend: info.backend,
-          hidden,
-          delay,
-          deltaLookahead: DELTA_LOOKAHEAD,
-          loadAverage: loadavg()[0],
-          seconds,
-          rampSeconds,
-          latency,
-          ramps,
-          idleRssMB,
-          rssPerStreamMB,
-        }),
-      );
-    }
+    return {
+      backend: info.backend,
+      hidden,
+      delay,
+      deltaLookahead: DELTA_LOOKAHEAD,
+      loadAverage: loadavg()[0],
+      seconds,
+      rampSeconds,
+      latency,
+      ramps,
+      idleRssMB,
+      rssPerStreamMB,
+    };
   } finally {
     child.kill('SIGTERM');
     await once(child, 'exit');

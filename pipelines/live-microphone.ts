@@ -10,24 +10,18 @@
  * Each producer gets its own learner stream (own LSTM state) on the one shared model, and its own
  * normalisation statistics (a copy of the prior): the same audio gets the same predictions however
  * many streams came before or run beside it. Every consumer and the producer itself receive the
- * stream's messages. `end` is published once every
- * frame of a stopped stream has been predicted.
+ * stream's messages. `end` is published once every frame of a stopped stream has been predicted.
+ * With `threads` > 1, predicting streams run on worker threads (LiveWorkerPool) through the same
+ * per-stream pipeline; the main thread keeps the sockets and the streams that train.
  */
-import { catchError, defer, finalize, mergeMap, of, type Observable } from 'rxjs';
+import { mergeMap, type Observable } from 'rxjs';
 import {
   ConfigError,
   FrameBatcher,
   RunningStats,
-  assertPhonesInSet,
-  coalescePredictions,
   featureDims,
-  fromPcmChunks,
-  learnOnline,
-  normalizePhone,
   prewarmResampler,
   startPredictionServer,
-  toFeatureFrames,
-  toLiveFrameEvents,
   type FeatureConfig,
   type LearnerEvent,
   type OnlineLearner,
@@ -37,6 +31,9 @@ import {
   type ResamplerQuality,
   type ServerMessage,
 } from '../src/index.ts';
+import type { EncodedMessage } from '../src/server/prediction-server.ts';
+import { predictLiveStream, trainsModel, type LiveStreamContext } from '../src/server/predict-live-stream.ts';
+import { LiveWorkerPool } from '../src/threads/live-worker-pool.ts';
 
 export interface LiveMicrophoneOptions extends PredictionServerOptions {
   /** The shared model; its phone set and config go into `hello`. */
@@ -63,6 +60,14 @@ export interface LiveMicrophoneOptions extends PredictionServerOptions {
    * When false, such streams are predicted only (their metrics show a null loss).
    */
   allowLearning?: boolean;
+  /**
+   * Threads in all, the main thread included. With more than 1, predicting streams run on
+   * `threads − 1` worker threads (features and inference, each worker batching its own streams),
+   * while the main thread keeps the sockets, training streams and any replay; a training model's
+   * weights reach the workers every 100 ms (a frozen model's predictions are the same as with 1).
+   * Default 1.
+   */
+  threads?: number;
 }
 
 /**
@@ -88,6 +93,7 @@ export async function startLiveMicrophone(options: LiveMicrophoneOptions): Promi
     normalizationPrior = new RunningStats(featureDims(featureConfig)),
     resampleQuality = 'medium',
     allowLearning = learner.trainable,
+    threads = 1,
     hello,
     ...serverOptions
   } = options;
@@ -99,37 +105,32 @@ export async function startLiveMicrophone(options: LiveMicrophoneOptions): Promi
   if (allowLearning && !learner.trainable) {
     throw new ConfigError('allowLearning is true but the learner is frozen (trainable: false)');
   }
+  if (!Number.isInteger(threads) || threads < 1) throw new ConfigError(`threads must be an integer ≥ 1, got ${threads}`);
   // Browsers capture at 48 or 44.1 kHz: have their resamplers loaded before the first Start.
   for (const rate of BROWSER_RATES) prewarmResampler(rate, featureConfig.sampleRate, resampleQuality);
-  const server = await startPredictionServer({
-    ...serverOptions,
-    hello: () => ({ ...helloOf(learner, featureConfig), ...hello?.() }),
-  });
+  const pool =
+    threads > 1 ? await LiveWorkerPool.start({ size: threads - 1, learner, featureConfig, normalizationPrior, resampleQuality }) : undefined;
+  let server: PredictionServer;
+  try {
+    server = await startPredictionServer({
+      ...serverOptions,
+      hello: () => ({ ...helloOf(learner, featureConfig), ...hello?.() }),
+    });
+  } catch (err) {
+    await pool?.close();
+    throw err;
+  }
 
   // Predicting streams' frames that arrive in the same event-loop turn step as one batch (one
   // pass over the weights for all of them); training streams step alone (learnOnline decides).
-  const batcher = new FrameBatcher();
+  const ctx: LiveStreamContext = { learner, featureConfig, normalizationPrior, resampleQuality, allowLearning, batcher: new FrameBatcher() };
   const pipeline = server.producers$
     .pipe(mergeMap((producer) => predictStream(producer)))
-    .subscribe((event) => server.publish(event));
+    .subscribe((event) => ('bytes' in event ? server.publishEncoded(event) : server.publish(event)));
 
-  /** One producer's audio → learner events for its stream; any failure becomes an `error` on that stream. */
-  function predictStream(producer: ProducerStream): Observable<LearnerEvent | ServerMessage> {
-    const { id, sampleRate, encoding } = producer;
-    // defer: a throw while building (bad labels, bad rate) must fail this stream only, not mergeMap.
-    return defer(() => {
-      const labels = producer.labels?.map((s) => ({ ...s, phone: normalizePhone(s.phone) }));
-      if (labels !== undefined) assertPhonesInSet(labels, learner.config.phones, `start (stream ${id})`, "model's");
-      const stream = learner.openStream(id, { train: producer.learn && labels !== undefined && allowLearning });
-      return producer.pcm$.pipe(
-        fromPcmChunks({ sampleRate, encoding, source: id, quality: resampleQuality }),
-        toFeatureFrames(featureConfig, { runningStats: normalizationPrior.clone(), source: id }),
-        toLiveFrameEvents(id, labels, featureConfig),
-        learnOnline(stream, { maxBatch: 1, batcher }),
-        coalescePredictions(),
-        finalize(() => stream.close()),
-      );
-    }).pipe(catchError((err: Error) => of<ServerMessage>({ type: 'error', stream: id, message: `${id}: ${err.message}` })));
+  /** A training stream stays with the model on this thread; a predicting one goes to a worker when there are any. */
+  function predictStream(producer: ProducerStream): Observable<LearnerEvent | ServerMessage | EncodedMessage> {
+    return pool !== undefined && !trainsModel(producer, allowLearning) ? pool.predict(producer) : predictLiveStream(producer, ctx);
   }
 
   const close = server.close;
@@ -138,6 +139,7 @@ export async function startLiveMicrophone(options: LiveMicrophoneOptions): Promi
     async close() {
       await close();
       pipeline.unsubscribe();
+      await pool?.close();
     },
   };
 }

@@ -1,5 +1,13 @@
 import type { FeatureStats } from './feature-stats.ts';
 
+/** {@link RunningStats}' exact state, as it crosses to a worker thread. */
+export interface RunningStatsSnapshot {
+  dims: number;
+  count: number;
+  mean: Float64Array;
+  m2: Float64Array;
+}
+
 /**
  * Per-dimension running mean and variance by Welford's algorithm (numerically stable in one
  * pass, in float64). Used by online normalisation, and by `phonestream stats` over a corpus.
@@ -72,6 +80,23 @@ export class RunningStats {
     copy.mean.set(this.mean);
     copy.m2.set(this.m2);
     return copy;
+  }
+
+  /**
+   * The exact state (count, mean and Welford's M2), for a copy in another thread: `toJSON`'s
+   * variance would round M2 on the way back.
+   */
+  snapshot(): RunningStatsSnapshot {
+    return { dims: this.dims, count: this.count, mean: this.mean.slice(), m2: this.m2.slice() };
+  }
+
+  /** The statistics a {@link snapshot} was taken of, exactly. */
+  static fromSnapshot(s: RunningStatsSnapshot): RunningStats {
+    const stats = new RunningStats(s.dims);
+    stats.count = s.count;
+    stats.mean.set(s.mean);
+    stats.m2.set(s.m2);
+    return stats;
   }
 
   /** The statistics in the JSON shape `loadFeatureStats` reads. */

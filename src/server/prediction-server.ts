@@ -93,11 +93,33 @@ export interface PredictionServer {
    */
   publish(msg: LearnerEvent | ServerMessage): void;
   /**
+   * {@link publish} for a message already encoded (by a live worker thread): its UTF-8 JSON and
+   * its route, as {@link routeOf} gives it.
+   */
+  publishEncoded(message: EncodedMessage): void;
+  /**
    * Shuts down gracefully: refuses new connections, ends every stream and waits (up to
    * closeTimeoutMs) until the pipeline has published their `end`s, sends every client what is
    * queued for it, closes each with 1001 (going away), then stops listening.
    */
   close(): Promise<void>;
+}
+
+/** A server message encoded off the main thread, with what routing it needs. */
+export interface EncodedMessage {
+  /** The stream it is about; none: every client gets it. */
+  stream: string | undefined;
+  /** Nothing more comes for the stream after it (its `end`, or an error about it). */
+  final: boolean;
+  /** The message's JSON, UTF-8. */
+  bytes: Uint8Array;
+}
+
+/** Where a message goes: its stream, and whether it is the stream's last. */
+export function routeOf(msg: LearnerEvent | ServerMessage): { stream: string | undefined; final: boolean } {
+  const stream = 'stream' in msg ? msg.stream : undefined;
+  const final = 'kind' in msg ? msg.kind === 'end' && msg.utterance === undefined : msg.type === 'end' || msg.type === 'error';
+  return { stream, final: final && stream !== undefined };
 }
 
 const SERVER_NAME = `phonestream/${readPackageVersion()}`;
@@ -340,15 +362,16 @@ export async function startPredictionServer(options: PredictionServerOptions = {
   }
 
   function publish(msg: LearnerEvent | ServerMessage): void {
-    const stream = 'stream' in msg ? msg.stream : undefined;
-    const bytes = Buffer.from(encodeServerMessage(msg)); // encoded once, shared by every client
+    // encoded once, shared by every client
+    publishEncoded({ ...routeOf(msg), bytes: Buffer.from(encodeServerMessage(msg)) });
+  }
+
+  function publishEncoded({ stream, final, bytes }: EncodedMessage): void {
     for (const client of clients) {
       if (stream === undefined || !client.producer || client.owned.has(stream)) client.outbox.push(bytes);
     }
     // After its `end`, or an error about it, nothing more comes for a stream: stop tracking it.
-    const isFinal =
-      'kind' in msg ? msg.kind === 'end' && msg.utterance === undefined : msg.type === 'end' || msg.type === 'error';
-    if (isFinal && stream !== undefined) for (const client of clients) client.owned.delete(stream);
+    if (final && stream !== undefined) for (const client of clients) client.owned.delete(stream);
   }
 
   /** Resolves once `done()` holds (checked every 10 ms) or after `timeoutMs`, whichever is first. */
@@ -403,6 +426,7 @@ export async function startPredictionServer(options: PredictionServerOptions = {
     port,
     producers$: producers.asObservable(),
     publish,
+    publishEncoded,
     close,
   };
 }

@@ -5,6 +5,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { once } from 'node:events';
 import { readAudioFile } from '../../src/audio/read-audio-file.ts';
 import { toInt16Pcm } from '../../src/server/to-int16-pcm.ts';
+import { fileToSocket } from '../../pipelines/file-to-socket.ts';
 import { CollectingClient } from '../server/collecting-client.ts';
 import { cli } from './run-cli.ts';
 
@@ -160,5 +161,23 @@ describe('phonestream serve', () => {
     const { code, stderr } = await cli('serve', '--port', '0', '--token-for-consumers');
     assert.equal(code, 1);
     assert.match(stderr, /--token-for-consumers needs a token: give --token TOKEN or set PHONESTREAM_TOKEN/);
+  });
+
+  it('with --threads 2 predicts a live stream on a worker thread: every frame, its end, and exit 0 on SIGTERM', async () => {
+    const s = await serve('--port', '0', '--frozen', '--threads', '2');
+    try {
+      const result = await fileToSocket({ url: s.wsUrl, file: 'fixtures/corpus/ljspeech/wav/LJ001-0008.wav', pace: 'max' });
+      assert.ok(result.frames.length > 100);
+      assert.deepEqual(result.frames.map((f) => f.i), [...Array(result.frames.length).keys()]);
+      assert.deepEqual(result.end, { type: 'end', stream: result.stream, frames: result.frames.length });
+    } finally {
+      assert.equal(await stop(s), 0, s.stderr());
+    }
+  });
+
+  it('refuses --threads 0, naming the flag', async () => {
+    const { code, stderr } = await cli('serve', '--port', '0', '--threads', '0');
+    assert.equal(code, 1);
+    assert.match(stderr, /--threads/);
   });
 });

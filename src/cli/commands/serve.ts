@@ -61,6 +61,10 @@ Options:
   --token TOKEN       producers and control messages must present it (default: env PHONESTREAM_TOKEN)
   --token-for-consumers  every connection, consumers too, must present the token as ?token=…
   --max-producers N   live streams at once; beyond it a start is refused, close 1013 (default 64)
+  --threads N         threads in all (default 1): with N > 1, predicting live streams run on
+                      N − 1 worker threads (features and inference), the main thread keeps the
+                      sockets, the replay and training streams; a training model's weights reach
+                      the workers every 100 ms
   --allow-origin URL  another browser origin allowed to connect (repeatable)
   --backend tensorflow|wasm|cpu  (default: the fastest available)
 ${LEARNER_OPTIONS_HELP}
@@ -86,6 +90,7 @@ export const command: CliCommand = {
       token: { type: 'string' },
       'token-for-consumers': { type: 'boolean' },
       'max-producers': { type: 'string' },
+      threads: { type: 'string' },
       'allow-origin': { type: 'string', multiple: true },
       backend: { type: 'string' },
     });
@@ -96,6 +101,7 @@ export const command: CliCommand = {
     const backendName = choiceOption('backend', values.backend, ['tensorflow', 'wasm', 'cpu'] as const) as BackendName | undefined;
     const frozen = values.frozen === true;
     const maxProducers = numberOption('max-producers', values['max-producers'], { min: 1, integer: true }) ?? 64;
+    const threads = numberOption('threads', values.threads, { min: 1, max: 256, integer: true }) ?? 1;
     const token = typeof values.token === 'string' ? values.token : process.env.PHONESTREAM_TOKEN || undefined;
     const requireTokenForConsumers = values['token-for-consumers'] === true;
     if (requireTokenForConsumers && token === undefined) {
@@ -139,6 +145,7 @@ export const command: CliCommand = {
       learner,
       featureConfig: features,
       normalizationPrior: livePrior(stats),
+      threads,
       hello: () => ({ streams: entries.length > 0 ? ['replay'] : [] }),
     });
     log(`phonestream serving on ${backend}: open ${server.url} (WebSocket ${server.wsUrl})`);
