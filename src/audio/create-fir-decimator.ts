@@ -1,7 +1,7 @@
 import { allocFloats, freeFloats } from '../learner/kernels/alloc-floats.ts';
 import { kernelsFor } from '../learner/kernels/kernels-for.ts';
 import { wasmArena } from '../learner/kernels/wasm-arena.ts';
-import type { StreamResampler } from './create-stream-resampler.ts';
+import type { StreamResampler } from './stream-resampler.ts';
 
 /** Top of the band kept flat, as a fraction of the output rate (7 kHz at 16 kHz). */
 const PASSBAND = 7 / 16;

@@ -1,4 +1,4 @@
-import type { ResamplerQuality } from './create-stream-resampler.ts';
+import type { ResamplerQuality } from './stream-resampler.ts';
 
 /**
  * Whether a conversion goes through the FIR decimator instead of libsamplerate: downsampling by a

@@ -1,7 +1,17 @@
 import { ConfigError } from '../errors.ts';
+import type { ForwardGradientName } from './algorithms/forward-gradient.ts';
+
+const ALGORITHMS: readonly LearnerAlgorithm[] = ['tbptt', 'rtrl', 'snap1', 'eprop', 'uoro'];
 
 /** How the stream is cut into training windows. */
 export type LearnerPreset = 'tbptt' | 'framewise' | 'utterance';
+
+/**
+ * How a training stream turns its frames' losses into gradients: `tbptt`, backpropagation through
+ * a window of stored steps (the presets above), or a forward-mode method that carries credit
+ * forward and needs no window (issue 9): `rtrl` exact, `snap1`, `eprop` and `uoro` approximate.
+ */
+export type LearnerAlgorithm = 'tbptt' | ForwardGradientName;
 
 /** The optimiser that applies each chunk's gradient. */
 export type LearnerOptimizer = 'adam' | 'sgd';
@@ -24,7 +34,13 @@ export interface LearnerConfig {
    * default 20). `utterance`: one update per utterance over its whole length (full BPTT).
    */
   preset?: LearnerPreset;
-  /** Frames between updates (tbptt; default 20). */
+  /**
+   * Default `tbptt` (with its presets). The forward-mode methods update every frame by default
+   * (`k1` frames per update when given); they keep no window, so `k2`, `preset` and
+   * `reuseActivations` do not apply to them.
+   */
+  algorithm?: LearnerAlgorithm;
+  /** Frames between updates (tbptt; default 20; forward-mode methods: default 1). */
   k1?: number;
   /** Steps the gradient flows back through the recurrence (tbptt, framewise; default 20). */
   k2?: number;
@@ -64,6 +80,7 @@ export interface ResolvedLearnerConfig {
   hiddenSize: number;
   layers: 1 | 2;
   preset: LearnerPreset;
+  algorithm: LearnerAlgorithm;
   k1: number;
   k2: number;
   delay: number;
@@ -82,6 +99,7 @@ export const DEFAULT_LEARNER_CONFIG = {
   hiddenSize: 128,
   layers: 1,
   preset: 'tbptt',
+  algorithm: 'tbptt',
   k1: 20,
   k2: 20,
   delay: 0,
@@ -97,7 +115,7 @@ export const DEFAULT_LEARNER_CONFIG = {
 } as const;
 
 const KNOWN_FIELDS = new Set([
-  'inputSize', 'phones', 'hiddenSize', 'layers', 'preset', 'k1', 'k2', 'delay', 'optimizer', 'lr',
+  'inputSize', 'phones', 'hiddenSize', 'layers', 'preset', 'algorithm', 'k1', 'k2', 'delay', 'optimizer', 'lr',
   'momentum', 'clip', 'seed', 'reuseActivations', 'trainable', 'maxUtteranceFrames',
 ]);
 
@@ -128,9 +146,21 @@ export function resolveLearnerConfig(config: LearnerConfig): ResolvedLearnerConf
   const layers = config.layers ?? D.layers;
   if (layers !== 1 && layers !== 2) throw new ConfigError(`layers: expected 1 or 2, got ${String(layers)}`);
   const preset = config.preset ?? D.preset;
+  const algorithm = config.algorithm ?? D.algorithm;
+  if (!ALGORITHMS.includes(algorithm)) {
+    throw new ConfigError(`algorithm: expected one of ${ALGORITHMS.join(', ')}, got ${JSON.stringify(algorithm)}`);
+  }
   let k1: number;
   let k2: number;
-  if (preset === 'tbptt') {
+  if (algorithm !== 'tbptt') {
+    for (const key of ['k2', 'reuseActivations'] as const) {
+      if (config[key] !== undefined) throw new ConfigError(`${key}: only for the tbptt algorithm; ${algorithm} keeps no window to backpropagate through`);
+    }
+    if (preset !== 'tbptt') throw new ConfigError(`preset: "${preset}" is a tbptt schedule; with algorithm ${algorithm} set k1 (frames per update) instead`);
+    k1 = positiveInt('k1', config.k1 ?? 1);
+    // one step: the gradient of a frame's loss needs only that step's activations and the traces
+    k2 = 1;
+  } else if (preset === 'tbptt') {
     k1 = positiveInt('k1', config.k1 ?? D.k1);
     k2 = positiveInt('k2', config.k2 ?? D.k2);
   } else if (preset === 'framewise') {
@@ -171,7 +201,7 @@ export function resolveLearnerConfig(config: LearnerConfig): ResolvedLearnerConf
   const trainable = bool('trainable', config.trainable ?? D.trainable);
   const maxUtteranceFrames = positiveInt('maxUtteranceFrames', config.maxUtteranceFrames ?? D.maxUtteranceFrames);
   return {
-    inputSize, phones, hiddenSize, layers, preset, k1, k2, delay, optimizer, lr, momentum, clip, seed,
+    inputSize, phones, hiddenSize, layers, preset, algorithm, k1, k2, delay, optimizer, lr, momentum, clip, seed,
     reuseActivations, trainable, maxUtteranceFrames,
   };
 }

@@ -1,16 +1,21 @@
 import { InputError } from '../errors.ts';
 import type { FramePrediction } from './learner-event.ts';
-import { forwardSequence } from './forward-sequence.ts';
+import { trainingHistorySteps, type StreamTrainer } from './algorithms/stream-trainer.ts';
 import { forwardStep } from './forward-step.ts';
 import { allocFloats, freeFloats } from './kernels/alloc-floats.ts';
 import { wasmArena } from './kernels/wasm-arena.ts';
 import { zeroState, type LstmState } from './lstm-state.ts';
-import type { OnlineLearner } from './online-learner.ts';
-import { createStepCache, probsOf, stateAfter, type StepCache } from './step-cache.ts';
+import { probsOf, stateAfter, type StepCache } from './step-cache.ts';
 import { StepHistory } from './step-history.ts';
 import { streamMemory, type StreamMemory } from './stream-memory.ts';
-import { GradientWorkspace, tbpttGradients } from './tbptt-gradients.ts';
+import type { StreamModel } from './stream-model.ts';
 import { topPhones } from './top-phones.ts';
+
+/**
+ * Makes a training stream's trainer for its model's algorithm, over the stream's history (given
+ * by the learner: the stream does not know the algorithms, so none of them depends on it).
+ */
+export type TrainerFactory = (model: StreamModel, history: StepHistory) => StreamTrainer;
 
 /** Options of {@link OnlineLearner.openStream}. */
 export interface StreamOptions {
@@ -120,10 +125,9 @@ export class LearnerStream {
   private readonly pending: PendingFrame[] = [];
   private readonly phoneIndex: Map<string, number>;
   private readonly grad: Float32Array;
-  private readonly scratch: StepCache[] = [];
-  private readonly xs: Float32Array[] = [];
   private readonly lastX: Float32Array;
-  private readonly workspace: GradientWorkspace | undefined;
+  /** How this stream learns (absent when it only predicts). */
+  private readonly trainer: StreamTrainer | undefined;
   private readonly releaseMemory: () => void;
   /** Frames pushed in the current utterance. */
   private framesInUtterance = 0;
@@ -132,10 +136,11 @@ export class LearnerStream {
   private closed = false;
 
   constructor(
-    readonly learner: OnlineLearner,
+    readonly learner: StreamModel,
     readonly id: string,
     options: StreamOptions,
     private readonly onClose: () => void,
+    makeTrainer: TrainerFactory,
   ) {
     const c = learner.config;
     this.train = options.train ?? c.trainable;
@@ -152,13 +157,21 @@ export class LearnerStream {
       c.k1 === Infinity && this.train
         ? 'lower maxUtteranceFrames and send end-of-utterance markers, or train with the tbptt preset'
         : 'close other streams, or raise PHONESTREAM_ARENA_MIB') ?? (() => {});
-    // A training stream keeps the window max(k1, k2) plus the step before it, whose state is where
-    // a recomputed window starts; a predicting one needs only the previous step's state.
-    this.history = new StepHistory(learner.shape, this.train ? Math.max(this.k1, this.k2) + 1 : 2);
+    // The history grows on demand up to what the trainer asks for (TBPTT: its window and the step
+    // before it); a predicting stream needs only the previous step's state.
+    let trainer: StreamTrainer | undefined;
+    const history = new StepHistory(learner.shape, this.train ? trainingHistorySteps(c) : 2);
+    try {
+      trainer = this.train ? makeTrainer(learner, history) : undefined;
+    } catch (err) {
+      this.releaseMemory();
+      throw err;
+    }
+    this.trainer = trainer;
+    this.history = history;
     this.zero = zeroState(learner.shape);
     this.phoneIndex = new Map(c.phones.map((p, i) => [p, i]));
     this.grad = this.train ? allocFloats(learner.layout.total) : new Float32Array(0);
-    this.workspace = this.train ? new GradientWorkspace(learner.shape) : undefined;
     this.lastX = new Float32Array(c.inputSize);
   }
 
@@ -215,6 +228,7 @@ export class LearnerStream {
   /** The second half of {@link push}: the prediction, and the chunk's training when the frame closed one. @internal */
   finishPush(): PushResult {
     const prediction = this.finishStep();
+    this.trainer?.afterStep(this.history.newest(0));
     const chunk = this.chunkSteps === this.k1 ? this.closeChunk() : null;
     return { prediction, chunk };
   }
@@ -233,6 +247,7 @@ export class LearnerStream {
       if (frames > 0) {
         for (let i = 0; i < this.delay; i++) {
           const p = this.step(this.lastX);
+          this.trainer?.afterStep(this.history.newest(0));
           if (p !== null) predictions.push(p);
           if (this.chunkSteps === this.k1) chunks.push(this.closeChunk());
         }
@@ -248,6 +263,7 @@ export class LearnerStream {
   /** Drops the current utterance without training on it: zero state, empty history. */
   reset(): void {
     this.history.clear();
+    this.trainer?.reset();
     this.pending.length = 0;
     this.framesInUtterance = 0;
     this.chunkSteps = 0;
@@ -258,10 +274,8 @@ export class LearnerStream {
     if (this.closed) return;
     this.closed = true;
     this.history.free();
-    for (const c of this.scratch) freeFloats(c.buf);
-    this.scratch.length = 0;
+    this.trainer?.free();
     if (this.train) freeFloats(this.grad);
-    this.workspace?.free();
     this.releaseMemory();
     this.onClose();
   }
@@ -323,25 +337,13 @@ export class LearnerStream {
   private closeChunk(): ChunkResult {
     const steps = this.chunkSteps;
     this.chunkSteps = 0;
-    const h = this.history;
     const result: ChunkResult = { steps, labelledSteps: 0, trained: false, skipped: false, loss: null, gradNorm: null, recomputed: false };
-    if (!this.train) return result;
-    const n = Math.min(Math.max(steps, this.k2), h.count, h.total);
-    const window = h.last(n);
-    const targets = new Int32Array(n);
-    for (let i = 0; i < n; i++) {
-      targets[i] = i < n - steps ? -1 : window[i].target;
-      if (targets[i] >= 0) result.labelledSteps++;
-    }
-    if (result.labelledSteps === 0) return result;
+    const chunk = this.trainer?.chunkGradient(steps, this.grad);
+    if (!chunk) return result;
+    result.labelledSteps = chunk.labelledSteps;
+    result.recomputed = chunk.recomputed;
     const learner = this.learner;
-    let caches = window.map((s) => s.cache);
-    const stale = window.some((s) => s.version !== learner.version);
-    if (stale && !learner.config.reuseActivations) {
-      caches = this.recompute(n);
-      result.recomputed = true;
-    }
-    const loss = tbpttGradients(learner.params, learner.shape, caches, targets, Math.min(this.k2, n), this.grad, this.workspace);
+    const loss = chunk.loss;
     const update = Number.isFinite(loss) ? learner.applyGradient(this.grad) : learner.skipUpdate(Infinity);
     result.gradNorm = update.gradNorm;
     if (update.skipped) {
@@ -355,23 +357,6 @@ export class LearnerStream {
     this.stats.lossSum += loss * result.labelledSteps;
     this.stats.lossFrames += result.labelledSteps;
     return result;
-  }
-
-  /**
-   * Recomputes the last n steps with the current weights from the state entering them, because some
-   * were computed before an update (k2 > k1, or another stream trained the shared model meanwhile).
-   * The online state carried forward is left as it was: it produced the predictions already made.
-   */
-  private recompute(n: number): StepCache[] {
-    const h = this.history;
-    const initial = n === h.total ? this.zero : stateAfter(h.newest(n).cache);
-    while (this.scratch.length < n) this.scratch.push(createStepCache(this.learner.shape));
-    this.xs.length = n;
-    const window = h.last(n);
-    for (let i = 0; i < n; i++) this.xs[i] = window[i].x;
-    const caches = this.scratch.slice(0, n);
-    forwardSequence(this.learner.params, this.learner.shape, this.xs, initial, caches);
-    return caches;
   }
 
   private assertOpen(): void {

@@ -7,30 +7,20 @@ import { wasmArena } from './kernels/wasm-arena.ts';
 import { blockBytes } from './stream-memory.ts';
 import { initParams } from './init-params.ts';
 import { resolveLearnerConfig, type LearnerConfig, type ResolvedLearnerConfig } from './learner-config.ts';
+import { createTrainer } from './algorithms/create-trainer.ts';
 import { LearnerStream, type StreamOptions } from './learner-stream.ts';
 import { fromPytorchStateDict } from './from-pytorch-state-dict.ts';
-import { loadLearner } from './load-learner.ts';
-import { saveLearner } from './save-learner.ts';
 import { toPytorchStateDict, type PytorchStateDict } from './to-pytorch-state-dict.ts';
 import type { LstmShape } from './lstm-shape.ts';
+import type { StreamModel, UpdateResult } from './stream-model.ts';
+
+export type { UpdateResult } from './stream-model.ts';
 import { paramLayout, type ParamLayout } from './param-layout.ts';
 
 let learnerCount = 0;
 let warnedCpu = false;
 
 /** What one weight update did. */
-export interface UpdateResult {
-  /** Global L2 norm of the gradient before clipping. */
-  gradNorm: number;
-  /** Whether clipping scaled the gradient down. */
-  clipped: boolean;
-  /**
-   * True when nothing changed: the gradient was not finite (skipped before the optimiser), or the
-   * step made a weight non-finite (rolled back to the weights before it).
-   */
-  skipped: boolean;
-}
-
 /**
  * One LSTM phone classifier shared by any number of streams. Its parameters (PyTorch layout, see
  * `paramLayout`) are ONE Float32Array in the kernel arena, {@link params}: the LSTM math reads it
@@ -52,7 +42,7 @@ export interface UpdateResult {
  * learner.dispose();
  * ```
  */
-export class OnlineLearner {
+export class OnlineLearner implements StreamModel {
   readonly config: ResolvedLearnerConfig;
   readonly shape: LstmShape;
   readonly layout: ParamLayout;
@@ -71,7 +61,7 @@ export class OnlineLearner {
   /** Whether {@link params} changed since the variable last got them. */
   private variableStale = false;
   private readonly streams = new Map<string, LearnerStream>();
-  private disposed = false;
+  private isDisposed = false;
   private readonly releaseMemory: () => void;
 
   /**
@@ -141,7 +131,7 @@ export class OnlineLearner {
     if (options.train === true && !this.config.trainable) {
       throw new ConfigError(`stream "${id}": train is true but the learner is frozen (trainable: false)`);
     }
-    const stream = new LearnerStream(this, id, options, () => this.streams.delete(id));
+    const stream = new LearnerStream(this, id, options, () => this.streams.delete(id), createTrainer);
     this.streams.set(id, stream);
     return stream;
   }
@@ -197,26 +187,6 @@ export class OnlineLearner {
     this.version++;
   }
 
-  /**
-   * Saves weights, optimiser state and config atomically in tfjs's format (see `saveLearner`).
-   *
-   * @param dir the checkpoint directory.
-   */
-  save(dir: string): Promise<void> {
-    this.assertAlive();
-    return saveLearner(this, dir);
-  }
-
-  /**
-   * Restores a learner saved with {@link save} (see `loadLearner`).
-   *
-   * @param dir the checkpoint directory.
-   * @param overrides config fields to change, e.g. `{ trainable: false }`.
-   */
-  static load(dir: string, overrides: Partial<LearnerConfig> = {}): Promise<OnlineLearner> {
-    return loadLearner(dir, overrides);
-  }
-
   /** The weights as a PyTorch `nn.LSTM` + `nn.Linear` (`out`) state dict, JSON-ready. */
   exportPytorch(): PytorchStateDict {
     return toPytorchStateDict(this.params, this.shape);
@@ -239,17 +209,22 @@ export class OnlineLearner {
 
   /** Frees the variable and the optimiser's state, and closes every stream. */
   dispose(): void {
-    if (this.disposed) return;
+    if (this.isDisposed) return;
     for (const s of [...this.streams.values()]) s.close();
     this.variable.dispose();
     this.optimizer.dispose();
     // params stays allocated until garbage: a caller may still read the final weights.
     this.releaseMemory();
-    this.disposed = true;
+    this.isDisposed = true;
+  }
+
+  /** Whether {@link dispose} was called. */
+  get disposed(): boolean {
+    return this.isDisposed;
   }
 
   private assertAlive(): void {
-    if (this.disposed) throw new Error('OnlineLearner: used after dispose()');
+    if (this.isDisposed) throw new Error('OnlineLearner: used after dispose()');
   }
 }
 

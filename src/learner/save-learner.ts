@@ -39,6 +39,7 @@ const saving = new Map<string, Promise<void>>();
  * ```
  */
 export function saveLearner(learner: OnlineLearner, dir: string, features?: unknown): Promise<void> {
+  if (learner.disposed) return Promise.reject(new Error('OnlineLearner: used after dispose()'));
   const key = resolve(dir);
   const previous = saving.get(key) ?? Promise.resolve();
   const next = previous.catch(() => undefined).then(() => saveNow(learner, dir, features));

@@ -1,3 +1,4 @@
+import { forwardGradientFloats } from './algorithms/create-forward-gradient.ts';
 import type { ResolvedLearnerConfig } from './learner-config.ts';
 import type { LstmShape } from './lstm-shape.ts';
 import { paramLayout } from './param-layout.ts';
@@ -22,7 +23,9 @@ export const blockBytes = (floats: number): number => (floats * 4 + 15) & ~15;
  * predicting stream keeps two step caches; a training one keeps its window max(k1, k2) (for the
  * utterance preset, `maxUtteranceFrames` + delay) plus the step before it, a second copy of the
  * window for recomputing it with current weights (unless `reuseActivations`), the backward pass's
- * scratch for the window, the gradient and the kernels' pointer tables. This is the figure a stream
+ * scratch for the window, the gradient and the kernels' pointer tables; a forward-mode method's
+ * stream (`algorithm` not tbptt) two step caches, the gradient, the chunk's running sum of it and
+ * the method's traces ({@link forwardGradientFloats}). This is the figure a stream
  * reserves in the arena before it may open, so it is refused up front rather than failing later.
  *
  * @param shape the network's sizes.
@@ -35,11 +38,17 @@ export const blockBytes = (floats: number): number => (floats * 4 + 15) & ~15;
  * ```
  */
 export function streamMemory(
-  shape: LstmShape, config: Pick<ResolvedLearnerConfig, 'k1' | 'k2' | 'delay' | 'maxUtteranceFrames' | 'reuseActivations'>,
+  shape: LstmShape,
+  config: Pick<ResolvedLearnerConfig, 'algorithm' | 'k1' | 'k2' | 'delay' | 'maxUtteranceFrames' | 'reuseActivations'>,
   train: boolean,
 ): StreamMemory {
   const cache = blockBytes(stepCacheFloats(shape));
   if (!train) return { windowSteps: 2, bytesPerStep: cache, maxBytes: 2 * cache };
+  if (config.algorithm !== 'tbptt') {
+    const params = blockBytes(paramLayout(shape).total);
+    const maxBytes = 2 * cache + 2 * params + blockBytes(forwardGradientFloats(config.algorithm, shape));
+    return { windowSteps: 2, bytesPerStep: cache, maxBytes };
+  }
   const window = Number.isFinite(config.k1) ? Math.max(config.k1, config.k2) : config.maxUtteranceFrames + config.delay;
   const copies = config.reuseActivations ? 1 : 2;
   const workspace = GradientWorkspace.bytesFor(shape, window);

@@ -5,6 +5,7 @@ import { ConfigError } from '../../src/errors.ts';
 import { missingKernels } from '../../src/learner/check-kernels.ts';
 import { LEARNER_KERNELS } from '../../src/learner/learner-kernels.ts';
 import { loadLearner } from '../../src/learner/load-learner.ts';
+import { saveLearner } from '../../src/learner/save-learner.ts';
 import { OnlineLearner } from '../../src/learner/online-learner.ts';
 import { selectBackend } from '../../src/learner/select-backend.ts';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -34,7 +35,7 @@ async function kernelsUsed(): Promise<Set<string>> {
         const { xs, labels } = randomFrames(6, 3, learner.config.phones, 1);
         xs.forEach((x, i) => s.push(x, labels[i] ?? 'p0'));
         s.end();
-        await learner.save(dir);
+        await saveLearner(learner, dir);
         const loaded = await loadLearner(dir);
         loaded.openStream('b').push(xs[0], 'p1');
         loaded.openStream('c').end();

@@ -9,11 +9,21 @@ describe('resolveLearnerConfig', () => {
   it('fills the defaults', () => {
     const c = resolveLearnerConfig({ inputSize: 26, phones });
     assert.deepEqual(c, {
-      inputSize: 26, phones, hiddenSize: 128, layers: 1, preset: 'tbptt', k1: 20, k2: 20, delay: 0,
+      inputSize: 26, phones, hiddenSize: 128, layers: 1, preset: 'tbptt', algorithm: 'tbptt', k1: 20, k2: 20, delay: 0,
       optimizer: 'adam', lr: 1e-3, momentum: 0.9, clip: 1, seed: 1, reuseActivations: false, trainable: true,
       maxUtteranceFrames: 60_000,
     });
     assert.equal(resolveLearnerConfig({ inputSize: 26, phones, optimizer: 'sgd' }).lr, 1e-2);
+  });
+
+  it('resolves the forward-mode algorithms: k1 = 1 by default, no window, and refuses the tbptt-only options', () => {
+    const a = resolveLearnerConfig({ inputSize: 2, phones, algorithm: 'snap1' });
+    assert.deepEqual([a.algorithm, a.k1, a.k2], ['snap1', 1, 1]);
+    assert.equal(resolveLearnerConfig({ inputSize: 2, phones, algorithm: 'eprop', k1: 5 }).k1, 5);
+    assert.throws(() => resolveLearnerConfig({ inputSize: 2, phones, algorithm: 'uoro', k2: 20 }), /k2: only for the tbptt algorithm; uoro keeps no window/);
+    assert.throws(() => resolveLearnerConfig({ inputSize: 2, phones, algorithm: 'rtrl', reuseActivations: true }), /reuseActivations: only for the tbptt algorithm/);
+    assert.throws(() => resolveLearnerConfig({ inputSize: 2, phones, algorithm: 'snap1', preset: 'framewise' }), /preset: "framewise" is a tbptt schedule/);
+    assert.throws(() => resolveLearnerConfig({ inputSize: 2, phones, algorithm: 'bptt' as never }), /algorithm: expected one of tbptt, rtrl, snap1, eprop, uoro, got "bptt"/);
   });
 
   it('resolves the presets', () => {

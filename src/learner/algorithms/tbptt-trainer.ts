@@ -1,0 +1,78 @@
+import { forwardSequence } from '../forward-sequence.ts';
+import { freeFloats } from '../kernels/alloc-floats.ts';
+import { zeroState, type LstmState } from '../lstm-state.ts';
+import { createStepCache, stateAfter, type StepCache } from '../step-cache.ts';
+import type { StepHistory } from '../step-history.ts';
+import type { StreamModel } from '../stream-model.ts';
+import { GradientWorkspace, tbpttGradients } from '../tbptt-gradients.ts';
+import type { ChunkGradient, StreamTrainer } from './stream-trainer.ts';
+
+/**
+ * TBPTT(k1, k2) for one stream: the window is the stream's history; at each boundary the chunk's
+ * labelled steps' losses are backpropagated through the last max(steps, k2) steps (the `window`
+ * convention: the gradient flows through the last k2 steps of the chunk), after recomputing them
+ * with the current weights when any was computed before an update (unless `reuseActivations`).
+ */
+export class TbpttTrainer implements StreamTrainer {
+  private readonly workspace: GradientWorkspace;
+  private readonly zero: LstmState;
+  private readonly scratch: StepCache[] = [];
+  private readonly xs: Float32Array[] = [];
+
+  constructor(
+    private readonly model: StreamModel,
+    private readonly history: StepHistory,
+  ) {
+    this.workspace = new GradientWorkspace(model.shape);
+    this.zero = zeroState(model.shape);
+  }
+
+  afterStep(): void {}
+
+  chunkGradient(steps: number, grad: Float32Array): ChunkGradient | null {
+    const { model, history: h } = this;
+    const k2 = model.config.k2;
+    const n = Math.min(Math.max(steps, k2), h.count, h.total);
+    const window = h.last(n);
+    const targets = new Int32Array(n);
+    let labelledSteps = 0;
+    for (let i = 0; i < n; i++) {
+      targets[i] = i < n - steps ? -1 : window[i].target;
+      if (targets[i] >= 0) labelledSteps++;
+    }
+    if (labelledSteps === 0) return null;
+    let caches = window.map((s) => s.cache);
+    let recomputed = false;
+    if (window.some((s) => s.version !== model.version) && !model.config.reuseActivations) {
+      caches = this.recompute(n);
+      recomputed = true;
+    }
+    const loss = tbpttGradients(model.params, model.shape, caches, targets, Math.min(k2, n), grad, this.workspace);
+    return { labelledSteps, loss, recomputed };
+  }
+
+  reset(): void {}
+
+  free(): void {
+    for (const c of this.scratch) freeFloats(c.buf);
+    this.scratch.length = 0;
+    this.workspace.free();
+  }
+
+  /**
+   * Recomputes the last n steps with the current weights from the state entering them, because some
+   * were computed before an update (k2 > k1, or another stream trained the shared model meanwhile).
+   * The online state carried forward is left as it was: it produced the predictions already made.
+   */
+  private recompute(n: number): StepCache[] {
+    const h = this.history;
+    const initial = n === h.total ? this.zero : stateAfter(h.newest(n).cache);
+    while (this.scratch.length < n) this.scratch.push(createStepCache(this.model.shape));
+    this.xs.length = n;
+    const window = h.last(n);
+    for (let i = 0; i < n; i++) this.xs[i] = window[i].x;
+    const caches = this.scratch.slice(0, n);
+    forwardSequence(this.model.params, this.model.shape, this.xs, initial, caches);
+    return caches;
+  }
+}
