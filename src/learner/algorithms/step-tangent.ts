@@ -1,3 +1,4 @@
+import type { Kernels } from '../kernels/kernels.ts';
 import type { LstmShape } from '../lstm-shape.ts';
 import { paramOffsets } from '../math-param-offsets.ts';
 import type { StepCache } from '../step-cache.ts';
@@ -11,8 +12,10 @@ import type { StepCache } from '../step-cache.ts';
  * just computed: ż = W_ih·ḣ_{l−1,t} + W_hh·ḣ_{l,t−1} (the frame x is data, tangent 0), then through
  * the activations (σ' = σ(1−σ), tanh' = 1 − tanh²) and
  *   ċ_t = ḟ c_{t−1} + f ċ_{t−1} + i̇ g + i ġ,   ḣ_t = ȯ tanh c_t + o (1 − tanh² c_t) ċ_t.
- * Allocates nothing.
+ * The two matrix-vector products go through `K` (the wasm SIMD kernels when every operand is in
+ * the arena); allocates nothing.
  *
+ * @param K kernels able to touch params, cache, sIn, sOut and zDot (see kernelsFor).
  * @param params the flat parameters the step was computed with.
  * @param shape the network's sizes.
  * @param cache the step (filled by forwardStep).
@@ -22,28 +25,20 @@ import type { StepCache } from '../step-cache.ts';
  *
  * ## Example
  * ```ts
- * stepTangent(params, shape, cache, sTilde, next, scratch);   // next = ∂s_t/∂s_{t−1} · sTilde
+ * stepTangent(K, params, shape, cache, sTilde, next, scratch);   // next = ∂s_t/∂s_{t−1} · sTilde
  * ```
  */
 export function stepTangent(
-  params: Float32Array, shape: LstmShape, cache: StepCache, sIn: Float32Array, sOut: Float32Array, zDot: Float32Array,
+  K: Kernels, params: Float32Array, shape: LstmShape, cache: StepCache, sIn: Float32Array, sOut: Float32Array,
+  zDot: Float32Array,
 ): void {
   const { hiddenSize: H, layers: L } = shape;
   const off = paramOffsets(shape);
   for (let l = 0; l < L; l++) {
     const o = off.layers[l];
     const base = 2 * H * l;
-    for (let r = 0; r < 4 * H; r++) {
-      let s = 0;
-      const rh = o.wHh + r * H;
-      for (let k = 0; k < H; k++) s += params[rh + k] * sIn[base + k];
-      if (l > 0) {
-        const ri = o.wIh + r * H;
-        const below = base - 2 * H;
-        for (let k = 0; k < H; k++) s += params[ri + k] * sOut[below + k];
-      }
-      zDot[r] = s;
-    }
+    K.matvec(params, o.wHh, 4 * H, H, sIn, base, zDot, 0, false);
+    if (l > 0) K.matvec(params, o.wIh, 4 * H, H, sOut, base - 2 * H, zDot, 0, true);
     const gates = cache.gates[l];
     const cPrev = cache.cPrev[l];
     const tanhC = cache.tanhC[l];

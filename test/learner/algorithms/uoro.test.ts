@@ -5,7 +5,11 @@ import { stepParamVjp } from '../../../src/learner/algorithms/step-param-vjp.ts'
 import { stepTangent } from '../../../src/learner/algorithms/step-tangent.ts';
 import { forwardStep } from '../../../src/learner/forward-step.ts';
 import { initParams } from '../../../src/learner/init-params.ts';
-import { arenaStats } from '../../../src/learner/kernels/wasm-arena.ts';
+import { allocFloats } from '../../../src/learner/kernels/alloc-floats.ts';
+import { kernelsFor } from '../../../src/learner/kernels/kernels-for.ts';
+import { arenaStats, wasmArena } from '../../../src/learner/kernels/wasm-arena.ts';
+import { tsKernels } from '../../../src/learner/kernels/ts-kernels.ts';
+import { useWasmKernels } from '../../../src/learner/kernels/use-wasm-kernels.ts';
 import type { LstmShape } from '../../../src/learner/lstm-shape.ts';
 import type { LstmState } from '../../../src/learner/lstm-state.ts';
 import { paramOffsets } from '../../../src/learner/math-param-offsets.ts';
@@ -42,6 +46,18 @@ function stateVector(shape: LstmShape, cache: StepCache): Float64Array {
   return v;
 }
 
+/** n uniform(−½, ½) floats in the kernel arena (so the wasm kernels run on them). */
+function arenaRandom(n: number, r: () => number): Float32Array {
+  const a = allocFloats(n);
+  for (let k = 0; k < n; k++) a[k] = r() - 0.5;
+  return a;
+}
+
+/** The wasm kernels must be the ones tested whenever they exist. */
+function assertWasmWhenAvailable(K: unknown): void {
+  if (wasmArena() !== null && useWasmKernels()) assert.notEqual(K, tsKernels, 'an operand fell outside the kernel arena');
+}
+
 describe('the one-step derivatives UORO is built from (central differences of forwardStep)', () => {
   // Float32 forward steps, step 1e-2: the difference quotient is good to ~1e-5 here; 1e-3 of the
   // largest entry leaves room for that and nothing for a wrong term.
@@ -60,9 +76,12 @@ describe('the one-step derivatives UORO is built from (central differences of fo
     const minus = createStepCache(shape);
 
     it(`${layers} layer(s): stepTangent = ∂s_t/∂s_{t−1} · ṡ`, () => {
-      const sd = Float32Array.from({ length: S }, () => r() - 0.5);
-      const jS = new Float32Array(S);
-      stepTangent(params, shape, cache, sd, jS, new Float32Array(12));
+      const sd = arenaRandom(S, r);
+      const jS = allocFloats(S);
+      const zDot = allocFloats(12);
+      const K = kernelsFor(params, cache.buf, [{ buf: jS }, { buf: zDot }], [{ buf: sd }]);
+      assertWasmWhenAvailable(K);
+      stepTangent(K, params, shape, cache, sd, jS, zDot);
       forwardStep(params, shape, x, asState(shape, s0.map((v, k) => v + e * sd[k])), plus);
       forwardStep(params, shape, x, asState(shape, s0.map((v, k) => v - e * sd[k])), minus);
       const a = stateVector(shape, plus);
@@ -72,10 +91,14 @@ describe('the one-step derivatives UORO is built from (central differences of fo
     });
 
     it(`${layers} layer(s): stepParamVjp = νᵀ ∂F/∂θ (checked along random directions)`, () => {
-      const nu = Float32Array.from({ length: S }, () => r() - 0.5);
+      const nu = arenaRandom(S, r);
       const P = paramOffsets(shape).outW;
-      const dTheta = new Float32Array(params.length);
-      stepParamVjp(params, shape, cache, nu, dTheta, new Float32Array(12), new Float32Array(3));
+      const dTheta = allocFloats(params.length);
+      const dz = allocFloats(12 * layers);
+      const carry = allocFloats(3);
+      const K = kernelsFor(params, dTheta, [cache, { buf: nu }, { buf: dz }], [{ buf: carry }]);
+      assertWasmWhenAvailable(K);
+      stepParamVjp(K, params, shape, cache, nu, dTheta, dz, carry);
       for (let trial = 0; trial < 5; trial++) {
         const d = Float32Array.from({ length: params.length }, () => r() - 0.5);
         forwardStep(params.map((v, k) => v + e * d[k]), shape, x, asState(shape, s0), plus);
@@ -173,7 +196,7 @@ describe('UORO', () => {
     const before = arenaStats();
     const u = createUoro(big, 1);
     const P = paramOffsets(big).outW;
-    assert.ok(u.floats >= 2 * P + 3 * 2 * 128 * 2);
+    assert.ok(u.floats >= P + 3 * 2 * 128 * 2);
     if (before !== null) assert.ok(arenaStats()!.usedBytes >= before.usedBytes + 4 * u.floats);
     u.dispose();
     if (before !== null) assert.equal(arenaStats()!.usedBytes, before.usedBytes);
