@@ -16,7 +16,8 @@ import { paramOffsets } from '../../../src/learner/math-param-offsets.ts';
 import { mulberry32 } from '../../../src/learner/math-mulberry32.ts';
 import { selectBackend } from '../../../src/learner/select-backend.ts';
 import { createStepCache, type StepCache } from '../../../src/learner/step-cache.ts';
-import { randomSequence } from '../unrolled-reference.ts';
+import { randomSequence, worstRelativeError } from '../unrolled-reference.ts';
+import { uoroReference } from './uoro-reference.ts';
 import { bpttSum, relativeL2, runUtterance } from './forward-gradient-helpers.ts';
 
 before(async () => {
@@ -202,4 +203,20 @@ describe('UORO', () => {
     if (before !== null) assert.equal(arenaStats()!.usedBytes, before.usedBytes);
     assert.throws(() => u.reset(), /after dispose/);
   });
+});
+
+describe('UORO equals Algorithm 1 written plainly (explicit θ̃ in float64, the same signs)', () => {
+  // 600 frames at hidden 8: κ = Π 1/ρ0 leaves [2⁻³⁰, 2³⁰] and is folded back into T along the way
+  // (seen by instrumenting the module), so the rescaling is covered too. Metric: worstRelativeError.
+  for (const layers of [1, 2]) {
+    it(`${layers} layer(s), 600 frames`, () => {
+      const shape: LstmShape = { inputSize: 5, hiddenSize: 8, layers, outputSize: 4 };
+      const params = initParams(shape, 8);
+      const { xs, targets } = randomSequence(shape, 600, mulberry32(40 + layers), 4);
+      const ours = runUtterance(createUoro(shape, 77), params, shape, xs, targets);
+      const ref = uoroReference(params, shape, xs, targets, 77);
+      const { err, name } = worstRelativeError(shape, ours, ref);
+      assert.ok(err <= 1e-5, `${name}: relative error ${err}`);
+    });
+  }
 });
