@@ -1,5 +1,8 @@
 import { ConfigError, InputError } from '../../errors.ts';
 import { allocFloats, freeFloats } from '../kernels/alloc-floats.ts';
+import { kernelsFor } from '../kernels/kernels-for.ts';
+import type { Kernels } from '../kernels/kernels.ts';
+import { stageInArena } from '../kernels/stage-in-arena.ts';
 import type { LstmShape } from '../lstm-shape.ts';
 import { paramOffsets, type LayerOffsets } from '../math-param-offsets.ts';
 import type { StepCache } from '../step-cache.ts';
@@ -7,16 +10,27 @@ import type { ForwardGradient } from './forward-gradient.ts';
 
 /**
  * The eligibility vectors ε of one LSTM layer, one per parameter of the i, f, g gate rows (the rows
- * whose effect lasts through the cell). Laid out like the parameters they belong to, so a trace row
- * meets its gradient row in one contiguous loop: `ih` [3H × in], `hh` [3H × H], `b` [3H] (the one
- * trace both bias_ih and bias_hh share: a bias is a weight on a constant input 1).
+ * whose effect lasts through the cell), laid out like the parameters they belong to, so trace row r
+ * is gradient row r: `ih` [3H × in], `hh` [3H × H], `b` [3H] (the one trace both bias_ih and
+ * bias_hh share: a bias is a weight on a constant input 1). Then the per-row factors of a step.
  */
 interface EpropTraces {
   block: Float32Array;
   ih: Float32Array;
   hh: Float32Array;
   b: Float32Array;
+  /** Per trace row: its decay f_j and its local derivative ∂c_j/∂(row's pre-activation) (3H each). */
+  decay: Float32Array;
+  local: Float32Array;
+  /** Per gradient row: L_j·∂h_j/∂c_j for the i, f, g rows (3H), L_j·∂h_j/∂(o pre-activation) (H). */
+  throughCell: Float32Array;
+  direct: Float32Array;
+  /** The bias's input: [1]. */
+  one: Float32Array;
 }
+
+// Every part rounded up to 4 floats: 16-byte aligned operands for the SIMD kernels.
+const r4 = (n: number): number => (n + 3) & ~3;
 
 /**
  * e-prop for an LSTM (Bellec et al. 2020, "A solution to the learning dilemma for recurrent
@@ -34,7 +48,8 @@ interface EpropTraces {
  * L_t = dh given by the caller (W_outᵀ(p − y): symmetric feedback through the readout's weights).
  *
  * One recurrent layer only: e-prop is defined for a recurrent layer under a readout, so a 2-layer
- * shape is a ConfigError. Memory: 3H·(I + H + 1) floats of traces in the kernel arena.
+ * shape is a ConfigError. Memory: 3H·(I + H + 1) floats of traces (and 13H of per-step factors) in
+ * the kernel arena; the per-step loops run in the wasm SIMD kernels (decayOuterAdd, rowScaledAdd).
  *
  * @param shape the network's sizes (`layers` must be 1).
  * @returns the method's state for one stream; `dispose()` gives its arena block back.
@@ -65,15 +80,24 @@ export function createEprop(shape: LstmShape): ForwardGradient {
     shape,
     floats: traces.block.length,
     propagate(cache) {
-      propagateTraces(live(), cache, I, H);
+      const tr = live();
+      propagateTraces(kernelsFor(tr.block, cache.buf), tr, cache, I, H);
     },
     accumulate(cache, _params, dh, grad) {
       if (dh.length !== H) throw new InputError('e-prop dh', `expected ${H} floats (∂loss/∂h), got ${dh.length}`);
       if (grad.length !== off.total) throw new InputError('e-prop grad', `expected ${off.total} floats for this shape, got ${grad.length}`);
-      accumulateGradient(live(), cache, off.layers[0], I, H, dh, grad);
+      const tr = live();
+      // A gradient outside the arena is added to through a staged copy (the wasm kernels' memory).
+      const g = stageInArena(grad, 1);
+      accumulateGradient(kernelsFor(g, tr.block, [cache]), tr, cache, off.layers[0], I, H, dh, g);
+      if (g !== grad) grad.set(g);
     },
     reset() {
-      live().block.fill(0);
+      // The traces only: the bias's input 1 stays.
+      const tr = live();
+      tr.ih.fill(0);
+      tr.hh.fill(0);
+      tr.b.fill(0);
     },
     dispose() {
       if (traces !== undefined) freeFloats(traces.block);
@@ -82,16 +106,22 @@ export function createEprop(shape: LstmShape): ForwardGradient {
   };
 }
 
-/** One zeroed arena block for all traces of a layer with `I` inputs and `H` units. */
+/** One zeroed arena block for all traces and factors of a layer with `I` inputs and `H` units. */
 function createTraces(I: number, H: number): EpropTraces {
   const rows = 3 * H;
-  const block = allocFloats(rows * (I + H + 1));
-  return {
-    block,
-    ih: block.subarray(0, rows * I),
-    hh: block.subarray(rows * I, rows * (I + H)),
-    b: block.subarray(rows * (I + H)),
+  const block = allocFloats(r4(rows * I) + r4(rows * H) + 5 * r4(rows) + r4(H) + 4);
+  let at = 0;
+  const take = (n: number): Float32Array => {
+    const v = block.subarray(at, at + n);
+    at += r4(n);
+    return v;
   };
+  const t = {
+    block, ih: take(rows * I), hh: take(rows * H), b: take(rows),
+    decay: take(rows), local: take(rows), throughCell: take(rows), direct: take(H), one: take(1),
+  };
+  t.one[0] = 1;
+  return t;
 }
 
 /**
@@ -99,76 +129,59 @@ function createTraces(I: number, H: number): EpropTraces {
  * The local derivatives of c_j = f_j c_{j,t−1} + i_j g_j with respect to a row's pre-activation,
  * times the row's input in_i, are:
  *   i row: g_j · i_j(1 − i_j),  f row: c_{j,t−1} · f_j(1 − f_j),  g row: i_j · (1 − g_j²).
+ * The per-row factors are computed here (O(H)); the O(H·(I + H)) update is one decayOuterAdd per
+ * trace block (each row decayed by its f_j, plus its factor times the shared input).
  */
-function propagateTraces(tr: EpropTraces, cache: StepCache, I: number, H: number): void {
+function propagateTraces(K: Kernels, tr: EpropTraces, cache: StepCache, I: number, H: number): void {
   const gates = cache.gates[0];
   const cPrev = cache.cPrev[0];
-  const x = cache.x;
-  const hPrev = cache.hPrev[0];
+  const { decay, local } = tr;
   for (let j = 0; j < H; j++) {
     const i = gates[j];
     const f = gates[H + j];
     const g = gates[2 * H + j];
-    const di = g * i * (1 - i);
-    const df = cPrev[j] * f * (1 - f);
-    const dg = i * (1 - g * g);
-    decayAndAdd(tr, j, I, H, f, di, x, hPrev);
-    decayAndAdd(tr, H + j, I, H, f, df, x, hPrev);
-    decayAndAdd(tr, 2 * H + j, I, H, f, dg, x, hPrev);
+    decay[j] = f;
+    decay[H + j] = f;
+    decay[2 * H + j] = f;
+    local[j] = g * i * (1 - i);
+    local[H + j] = cPrev[j] * f * (1 - f);
+    local[2 * H + j] = i * (1 - g * g);
   }
-}
-
-/** Trace row `r`: ε ← decay·ε + d·in, for the x part, the h_{t−1} part and the bias (input 1). */
-function decayAndAdd(
-  tr: EpropTraces, r: number, I: number, H: number, decay: number, d: number, x: Float32Array, hPrev: Float32Array,
-): void {
-  const ih = tr.ih;
-  const hh = tr.hh;
-  const a = r * I;
-  for (let k = 0; k < I; k++) ih[a + k] = decay * ih[a + k] + d * x[k];
-  const b = r * H;
-  for (let k = 0; k < H; k++) hh[b + k] = decay * hh[b + k] + d * hPrev[k];
-  tr.b[r] = decay * tr.b[r] + d;
+  const rows = 3 * H;
+  K.decayOuterAdd(tr.ih, 0, rows, I, decay, 0, local, 0, cache.x, 0);
+  K.decayOuterAdd(tr.hh, 0, rows, H, decay, 0, local, 0, cache.hPrev[0], 0);
+  K.decayOuterAdd(tr.b, 0, rows, 1, decay, 0, local, 0, tr.one, 0);
 }
 
 /**
- * grad += L_j e_j for every LSTM parameter: the i, f, g rows through their traces, scaled by
- * ∂h_j/∂c_j = o_j(1 − tanh²c_j); the o rows by their local derivative tanh c_j · o_j(1 − o_j) · in.
+ * grad += L_j e_j for every LSTM parameter: the i, f, g rows are their traces scaled by
+ * L_j·∂h_j/∂c_j = L_j·o_j(1 − tanh²c_j) (rowScaledAdd); the o rows are the local derivative
+ * L_j·tanh c_j·o_j(1 − o_j) times the row's input, an outer product (no trace through time).
  */
 function accumulateGradient(
-  tr: EpropTraces, cache: StepCache, o: LayerOffsets, I: number, H: number, dh: Float32Array, grad: Float32Array,
+  K: Kernels, tr: EpropTraces, cache: StepCache, o: LayerOffsets, I: number, H: number, dh: Float32Array,
+  grad: Float32Array,
 ): void {
   const gates = cache.gates[0];
   const tanhC = cache.tanhC[0];
-  const x = cache.x;
-  const hPrev = cache.hPrev[0];
+  const { throughCell, direct } = tr;
   for (let j = 0; j < H; j++) {
     const L = dh[j];
-    if (L === 0) continue;
     const og = gates[3 * H + j];
     const t = tanhC[j];
-    const throughCell = L * og * (1 - t * t);
-    for (let q = 0; q < 3; q++) addRow(grad, o, q * H + j, I, H, throughCell, tr.ih, tr.hh, tr.b[q * H + j]);
-    // The output gate row: its input vector is the trace itself (no memory through time).
-    const direct = L * t * og * (1 - og);
-    addRow(grad, o, 3 * H + j, I, H, direct, x, hPrev, 1, 0);
+    const c = L * og * (1 - t * t);
+    throughCell[j] = c;
+    throughCell[H + j] = c;
+    throughCell[2 * H + j] = c;
+    direct[j] = L * t * og * (1 - og);
   }
-}
-
-/**
- * Gradient row `r` (weight_ih, weight_hh, both biases) += s × (vIh, vHh, vB), where the vectors are
- * read at row `vRow` of `vIh` / `vHh` (trace rows, or row 0 of x and h_{t−1} for the o rows).
- */
-function addRow(
-  grad: Float32Array, o: LayerOffsets, r: number, I: number, H: number, s: number,
-  vIh: Float32Array, vHh: Float32Array, vB: number, vRow = r,
-): void {
-  const gi = o.wIh + r * I;
-  const vi = vRow * I;
-  for (let k = 0; k < I; k++) grad[gi + k] += s * vIh[vi + k];
-  const gh = o.wHh + r * H;
-  const vh = vRow * H;
-  for (let k = 0; k < H; k++) grad[gh + k] += s * vHh[vh + k];
-  grad[o.bIh + r] += s * vB;
-  grad[o.bHh + r] += s * vB;
+  const rows = 3 * H;
+  K.rowScaledAdd(grad, o.wIh, rows, I, throughCell, 0, tr.ih, 0);
+  K.rowScaledAdd(grad, o.wHh, rows, H, throughCell, 0, tr.hh, 0);
+  K.rowScaledAdd(grad, o.bIh, rows, 1, throughCell, 0, tr.b, 0);
+  K.rowScaledAdd(grad, o.bHh, rows, 1, throughCell, 0, tr.b, 0);
+  K.outerAdd(grad, o.wIh + rows * I, H, I, direct, 0, cache.x, 0);
+  K.outerAdd(grad, o.wHh + rows * H, H, H, direct, 0, cache.hPrev[0], 0);
+  K.addTo(grad, o.bIh + rows, direct, 0, H);
+  K.addTo(grad, o.bHh + rows, direct, 0, H);
 }
