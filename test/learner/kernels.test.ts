@@ -57,6 +57,8 @@ describe('wasm SIMD kernels', () => {
     assert.throws(() => W.matvec(w, 1, 4, 3, x, 0, y, 0, false), /matvec: operand elements \[1, 13\) of an array of 12/);
     assert.throws(() => W.addTo(y, 2, x, 0, 3), /addTo: operand elements \[2, 5\) of an array of 4/);
     assert.throws(() => W.outerAddBatch(w, 0, 4, 3, [y], [new Float32Array(3)], 1), /outerAddBatch: operand outside the kernel arena/);
+    assert.throws(() => W.decayOuterAdd(w, 0, 4, 3, y, 0, y, 0, new Float32Array(3), 0), /decayOuterAdd: operand outside the kernel arena/);
+    assert.throws(() => W.rowScaledAdd(w, 0, 4, 3, y, 1, w, 0), /rowScaledAdd: operand elements \[1, 5\) of an array of 4/);
     // The optimiser step: every state block too, and the two powers Adam keeps.
     const h = { lr: 1e-3, beta1: 0.9, beta2: 0.999, epsilon: 1e-7 };
     const [p, g, m, v, prev] = [allocFloats(6), allocFloats(6), allocFloats(6), allocFloats(6), allocFloats(6)];
@@ -70,7 +72,7 @@ describe('wasm SIMD kernels', () => {
 
   // Sizes with tails (cols not a multiple of 4 or 16, rows not a multiple of 4) exercise every loop.
   for (const [rows, cols] of [[32, 5], [13, 39], [512, 128], [61, 130], [3, 1]]) {
-    it(`agree with the TypeScript kernels: matvec, matvecT, outerAdd, outerAddBatch at ${rows}×${cols}`, () => {
+    it(`agree with the TypeScript kernels: matvec, matvecT, outerAdd, outerAddBatch, decayOuterAdd, rowScaledAdd at ${rows}×${cols}`, () => {
       const W = wasmKernels(arena!);
       const [w, wp] = randomPair(rows * cols + 3);
       const [x, xp] = randomPair(cols + 1);
@@ -104,6 +106,14 @@ describe('wasm SIMD kernels', () => {
       W.outerAddBatch(a, 0, rows, cols, us, vs, 7);
       tsKernels.outerAddBatch(ap, 0, rows, cols, usp, vsp, 7);
       assertClose(a, ap, 'outerAddBatch');
+      const [sc, scp] = randomPair(rows + 2);
+      W.decayOuterAdd(a, 0, rows, cols, sc, 2, v, 1, x, 1);
+      tsKernels.decayOuterAdd(ap, 0, rows, cols, scp, 2, vp, 1, xp, 1);
+      assertClose(a, ap, 'decayOuterAdd');
+      const [bm, bmp] = randomPair(rows * cols + 1);
+      W.rowScaledAdd(a, 0, rows, cols, sc, 1, bm, 1);
+      tsKernels.rowScaledAdd(ap, 0, rows, cols, scp, 1, bmp, 1);
+      assertClose(a, ap, 'rowScaledAdd');
     });
   }
 

@@ -100,4 +100,16 @@ export interface Kernels {
     x: Float32Array, xOff: number, taps: Float32Array, nTaps: number, step: number,
     y: Float32Array, yOff: number, count: number,
   ): void;
+
+  // Forward-gradient kernels (e-prop's eligibility traces): each row scaled by its own factor.
+  /** A[r] = s[r]·A[r] + u[r]·v for each row r of A [rows, cols] (s, u of `rows`, v of `cols`). */
+  decayOuterAdd(
+    a: Float32Array, aOff: number, rows: number, cols: number,
+    s: Float32Array, sOff: number, u: Float32Array, uOff: number, v: Float32Array, vOff: number,
+  ): void;
+  /** A[r] += s[r]·B[r] for each row r, A and B row-major [rows, cols]. */
+  rowScaledAdd(
+    a: Float32Array, aOff: number, rows: number, cols: number,
+    s: Float32Array, sOff: number, b: Float32Array, bOff: number,
+  ): void;
 }

@@ -665,3 +665,50 @@ export function firDecimate(x: usize, taps: usize, nTaps: i32, step: i32, y: usi
     store<f32>(y + (<usize>o << 2), hsum(f32x4.add(a0, a1)));
   }
 }
+
+// Forward-gradient kernels (e-prop's eligibility traces): rows scaled each by their own factor.
+
+/** A[r] = s[r]·A[r] + u[r]·v for every row r: decay each row, then add a rank-one term. A [rows, cols]. */
+export function decayOuterAdd(a: usize, rows: i32, cols: i32, s: usize, u: usize, v: usize): void {
+  const cols4 = cols & ~3;
+  const stride = <usize>cols << 2;
+  for (let r = 0; r < rows; r++) {
+    const ro = <usize>r << 2;
+    const sr = load<f32>(s + ro);
+    const ur = load<f32>(u + ro);
+    const sv = f32x4.splat(sr);
+    const uv = f32x4.splat(ur);
+    const row = a + <usize>r * stride;
+    let k = 0;
+    for (; k < cols4; k += 4) {
+      const o = <usize>k << 2;
+      v128.store(row + o, f32x4.add(f32x4.mul(v128.load(row + o), sv), f32x4.mul(v128.load(v + o), uv)));
+    }
+    for (; k < cols; k++) {
+      const o = <usize>k << 2;
+      store<f32>(row + o, load<f32>(row + o) * sr + load<f32>(v + o) * ur);
+    }
+  }
+}
+
+/** A[r] += s[r]·B[r] for every row r. A and B [rows, cols]. */
+export function rowScaledAdd(a: usize, rows: i32, cols: i32, s: usize, b: usize): void {
+  const cols4 = cols & ~3;
+  const stride = <usize>cols << 2;
+  for (let r = 0; r < rows; r++) {
+    const sr = load<f32>(s + (<usize>r << 2));
+    if (sr == 0) continue;
+    const sv = f32x4.splat(sr);
+    const ra = a + <usize>r * stride;
+    const rb = b + <usize>r * stride;
+    let k = 0;
+    for (; k < cols4; k += 4) {
+      const o = <usize>k << 2;
+      v128.store(ra + o, f32x4.add(v128.load(ra + o), f32x4.mul(v128.load(rb + o), sv)));
+    }
+    for (; k < cols; k++) {
+      const o = <usize>k << 2;
+      store<f32>(ra + o, load<f32>(ra + o) + load<f32>(rb + o) * sr);
+    }
+  }
+}

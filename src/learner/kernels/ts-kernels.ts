@@ -137,4 +137,22 @@ export const tsKernels: Kernels = {
       y[yOff + o] = s;
     }
   },
+  // Forward-gradient kernels (e-prop's eligibility traces).
+  decayOuterAdd(a, aOff, rows, cols, s, sOff, u, uOff, v, vOff) {
+    for (let r = 0; r < rows; r++) {
+      const sr = s[sOff + r];
+      const ur = u[uOff + r];
+      const row = aOff + r * cols;
+      for (let k = 0; k < cols; k++) a[row + k] = a[row + k] * sr + v[vOff + k] * ur;
+    }
+  },
+  rowScaledAdd(a, aOff, rows, cols, s, sOff, b, bOff) {
+    for (let r = 0; r < rows; r++) {
+      const sr = s[sOff + r];
+      if (sr === 0) continue;
+      const ra = aOff + r * cols;
+      const rb = bOff + r * cols;
+      for (let k = 0; k < cols; k++) a[ra + k] += b[rb + k] * sr;
+    }
+  },
 };

@@ -20,6 +20,9 @@ export interface KernelExports {
   // Live-stream kernels (batched inference, the decimator).
   matvecBatch(w: number, rows: number, cols: number, xPtrs: number, yPtrs: number, n: number, acc: number): void;
   firDecimate(x: number, taps: number, nTaps: number, step: number, y: number, count: number): void;
+  // Forward-gradient kernels (e-prop's traces).
+  decayOuterAdd(a: number, rows: number, cols: number, s: number, u: number, v: number): void;
+  rowScaledAdd(a: number, rows: number, cols: number, s: number, b: number): void;
 }
 
 /** How full the arena is, in bytes (what the leak test and the soak benchmark watch). */

@@ -99,5 +99,14 @@ export function wasmKernels(arena: WasmArena): Kernels {
       k.firDecimate(at(x, xOff, (count - 1) * step + nTaps, 'firDecimate'), at(taps, 0, nTaps, 'firDecimate'), nTaps, step,
         at(y, yOff, count, 'firDecimate'), count);
     },
+    // Forward-gradient kernels.
+    decayOuterAdd(a, aOff, rows, cols, s, sOff, u, uOff, v, vOff) {
+      k.decayOuterAdd(at(a, aOff, rows * cols, 'decayOuterAdd'), rows, cols, at(s, sOff, rows, 'decayOuterAdd'),
+        at(u, uOff, rows, 'decayOuterAdd'), at(v, vOff, cols, 'decayOuterAdd'));
+    },
+    rowScaledAdd(a, aOff, rows, cols, s, sOff, b, bOff) {
+      k.rowScaledAdd(at(a, aOff, rows * cols, 'rowScaledAdd'), rows, cols, at(s, sOff, rows, 'rowScaledAdd'),
+        at(b, bOff, rows * cols, 'rowScaledAdd'));
+    },
   };
 }
