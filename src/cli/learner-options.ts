@@ -3,6 +3,7 @@ import { choiceOption, numberOption } from './parse-options.ts';
 
 /** The learner options shared by `replay` and `serve` (parseArgs specs). */
 export const LEARNER_OPTION_SPECS = {
+  algorithm: { type: 'string' },
   preset: { type: 'string' },
   k1: { type: 'string' },
   k2: { type: 'string' },
@@ -18,11 +19,16 @@ export const LEARNER_OPTION_SPECS = {
 } as const;
 
 /** Help lines for {@link LEARNER_OPTION_SPECS}, with their defaults. */
-export const LEARNER_OPTIONS_HELP = `Learner options (ignored with --load, except --lr, --clip):
+export const LEARNER_OPTIONS_HELP = `Learner options (ignored with --load, except --lr, --clip, and --algorithm with its --k1):
+  --algorithm tbptt|rtrl|snap1|eprop|uoro
+                      how gradients are found (default tbptt, with the presets below);
+                      the others carry credit forward with no window and update after every
+                      frame (--k1 N: every N frames): rtrl exact (small models only), snap1,
+                      eprop and uoro approximations of it
   --preset tbptt|framewise|utterance
                       tbptt: TBPTT(k1, k2) (default); framewise: an update after every frame
                       (k1 = 1, k2 as given); utterance: one update per utterance (full BPTT)
-  --k1 N              frames between weight updates (default 20)
+  --k1 N              frames between weight updates (default 20; 1 for the forward-mode algorithms)
   --k2 N              steps the gradient flows back (default 20; may be <, = or > k1)
   --hidden N          LSTM units per layer (default 128)
   --layers 1|2        stacked LSTM layers (default 1)
@@ -37,12 +43,28 @@ export const LEARNER_OPTIONS_HELP = `Learner options (ignored with --load, excep
 
 type Values = Record<string, string | boolean | (string | boolean)[] | undefined>;
 
+/**
+ * The options that still apply to a loaded checkpoint: the learning rate, clipping, and the
+ * algorithm (a checkpoint holds weights and optimiser state, which any algorithm can train on)
+ * with its k1 when one is given.
+ */
+export function loadOverridesFrom(options: Partial<LearnerConfig>): Partial<LearnerConfig> {
+  const { lr, clip, algorithm, k1 } = options;
+  return {
+    ...(lr !== undefined && { lr }),
+    ...(clip !== undefined && { clip }),
+    ...(algorithm !== undefined && { algorithm }),
+    ...(algorithm !== undefined && k1 !== undefined && { k1 }),
+  };
+}
+
 /** The learner options a user gave (absent ones left out, so the learner's defaults apply). */
 export function learnerOptionsFrom(values: Values): Partial<LearnerConfig> {
   const out: Partial<LearnerConfig> = {};
   const set = <K extends keyof LearnerConfig>(key: K, v: LearnerConfig[K] | undefined) => {
     if (v !== undefined) out[key] = v;
   };
+  set('algorithm', choiceOption('algorithm', values.algorithm, ['tbptt', 'rtrl', 'snap1', 'eprop', 'uoro'] as const));
   set('preset', choiceOption('preset', values.preset, ['tbptt', 'framewise', 'utterance'] as const));
   set('k1', numberOption('k1', values.k1, { min: 1, integer: true }));
   set('k2', numberOption('k2', values.k2, { min: 1, integer: true }));

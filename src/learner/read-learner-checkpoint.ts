@@ -133,7 +133,18 @@ function createLearner(meta: Record<string, unknown>, overrides: Partial<Learner
     throw new InputError(jsonPath, `userDefinedMetadata.phonestream.config: expected the learner's config object, got ${JSON.stringify(saved)}`);
   }
   const { k1, k2, ...rest } = saved as LearnerConfig;
-  const config: LearnerConfig = { ...rest, ...(k1 === undefined ? {} : { k1 }), ...(k2 === undefined ? {} : { k2 }), ...overrides };
+  const base: LearnerConfig = { ...rest, ...(k1 === undefined ? {} : { k1 }), ...(k2 === undefined ? {} : { k2 }) };
+  // Another algorithm trains on the saved weights with its own schedule: the saved one's k1, k2,
+  // preset and reuseActivations describe how the checkpoint was trained, not how to go on.
+  if (overrides.algorithm !== undefined && overrides.algorithm !== (base.algorithm ?? 'tbptt')) {
+    for (const key of ['k1', 'k2', 'preset', 'reuseActivations'] as const) delete base[key];
+  }
+  const config: LearnerConfig = { ...base, ...overrides };
+  // A forward-mode method keeps no window: its resolved k2 (1) and reuseActivations are not options.
+  if ((config.algorithm ?? 'tbptt') !== 'tbptt') {
+    if (overrides.k2 === undefined) delete config.k2;
+    if (overrides.reuseActivations === undefined) delete config.reuseActivations;
+  }
   if (config.preset === 'framewise') delete config.k1;
   if (config.optimizer === 'adam') delete config.momentum;
   try {

@@ -15,7 +15,7 @@ import type { ReplayEvent } from '../../../pipelines/replay-corpus.ts';
 import type { CliCommand } from '../cli-command.ts';
 import { assertCorpusPhones } from '../assert-corpus-phones.ts';
 import { discoverCorpusPhones } from '../discover-corpus-phones.ts';
-import { LEARNER_OPTION_SPECS, LEARNER_OPTIONS_HELP, learnerOptionsFrom } from '../learner-options.ts';
+import { LEARNER_OPTION_SPECS, LEARNER_OPTIONS_HELP, learnerOptionsFrom, loadOverridesFrom } from '../learner-options.ts';
 import { listCorpora } from '../list-corpora.ts';
 import { choiceOption, numberOption, parseOptions } from '../parse-options.ts';
 import { createProgressReporter } from '../progress-reporter.ts';
@@ -111,8 +111,7 @@ export const command: CliCommand = {
       let stats: RunningStats;
       let entries = listed;
       if (typeof values.load === 'string') {
-        const { lr, clip } = learnerOptions;
-        const checkpoint = await loadCheckpoint(values.load, { ...(lr !== undefined && { lr }), ...(clip !== undefined && { clip }) });
+        const checkpoint = await loadCheckpoint(values.load, loadOverridesFrom(learnerOptions));
         ({ learner, features, stats } = checkpoint);
         try {
           // The checkpoint decides the features; a --dims that disagrees would be silently ignored.

@@ -17,7 +17,7 @@ import { startLiveMicrophone } from '../../../pipelines/live-microphone.ts';
 import { replayCorpus } from '../../../pipelines/replay-corpus.ts';
 import type { CliCommand } from '../cli-command.ts';
 import { discoverCorpusPhones } from '../discover-corpus-phones.ts';
-import { LEARNER_OPTION_SPECS, LEARNER_OPTIONS_HELP, learnerOptionsFrom } from '../learner-options.ts';
+import { LEARNER_OPTION_SPECS, LEARNER_OPTIONS_HELP, learnerOptionsFrom, loadOverridesFrom } from '../learner-options.ts';
 import { listCorpora } from '../list-corpora.ts';
 import { choiceOption, numberOption, parseOptions } from '../parse-options.ts';
 
@@ -119,12 +119,7 @@ export const command: CliCommand = {
     let features: FeatureConfig;
     let stats: RunningStats;
     if (loadDir !== undefined) {
-      const { lr, clip } = learnerOptionsFrom(values);
-      ({ learner, features, stats } = await loadCheckpoint(loadDir, {
-        trainable: !frozen,
-        ...(lr !== undefined && { lr }),
-        ...(clip !== undefined && { clip }),
-      }));
+      ({ learner, features, stats } = await loadCheckpoint(loadDir, { trainable: !frozen, ...loadOverridesFrom(learnerOptionsFrom(values)) }));
       log(`loaded ${loadDir} (${learner.config.phones.length} phones, LSTM ${learner.config.layers}x${learner.config.hiddenSize})`);
     } else {
       features = { ...DEFAULT_FEATURE_CONFIG };

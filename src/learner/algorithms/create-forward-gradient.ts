@@ -1,6 +1,8 @@
 import { ConfigError } from '../../errors.ts';
 import type { LstmShape } from '../lstm-shape.ts';
+import { createEprop, epropFloats } from './eprop.ts';
 import type { ForwardGradient, ForwardGradientName } from './forward-gradient.ts';
+import { createUoro, uoroFloats } from './uoro.ts';
 
 /** A forward-mode method: how to make one stream's state, and how many floats that holds. */
 interface Method {
@@ -10,7 +12,10 @@ interface Method {
 }
 
 /** The forward-mode methods built so far, by name. */
-const METHODS: Partial<Record<ForwardGradientName, Method>> = {};
+const METHODS: Partial<Record<ForwardGradientName, Method>> = {
+  eprop: { create: (shape) => createEprop(shape), floats: epropFloats },
+  uoro: { create: createUoro, floats: uoroFloats },
+};
 
 /** Floats one stream of a forward-mode method holds for its traces (0 for a method not built). */
 export function forwardGradientFloats(name: ForwardGradientName, shape: LstmShape): number {

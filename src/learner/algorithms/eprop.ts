@@ -106,10 +106,16 @@ export function createEprop(shape: LstmShape): ForwardGradient {
   };
 }
 
+/** Floats one e-prop stream holds in the kernel arena (its traces and per-step factors). */
+export function epropFloats({ inputSize: I, hiddenSize: H }: LstmShape): number {
+  const rows = 3 * H;
+  return r4(rows * I) + r4(rows * H) + 5 * r4(rows) + r4(H) + 4;
+}
+
 /** One zeroed arena block for all traces and factors of a layer with `I` inputs and `H` units. */
 function createTraces(I: number, H: number): EpropTraces {
   const rows = 3 * H;
-  const block = allocFloats(r4(rows * I) + r4(rows * H) + 5 * r4(rows) + r4(H) + 4);
+  const block = allocFloats(epropFloats({ inputSize: I, hiddenSize: H, layers: 1, outputSize: 1 }));
   let at = 0;
   const take = (n: number): Float32Array => {
     const v = block.subarray(at, at + n);

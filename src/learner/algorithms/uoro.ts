@@ -137,8 +137,18 @@ export function createUoro(shape: LstmShape, seed: number): ForwardGradient {
   };
 }
 
+/** Floats one UORO stream holds in the kernel arena (θ̃, s̃ and its scratch). */
+export function uoroFloats(shape: LstmShape): number {
+  const { hiddenSize: H, layers: L } = shape;
+  return bufferFloats(paramOffsets(shape).outW, 2 * H * L, H, L);
+}
+
+function bufferFloats(P: number, S: number, H: number, L: number): number {
+  return r4(P) + 3 * r4(S) + 4 * H * L + r4(H) + 4;
+}
+
 function createBuffers(P: number, S: number, H: number, L: number): UoroBuffers {
-  const block = allocFloats(r4(P) + 3 * r4(S) + 4 * H * L + r4(H) + 4);
+  const block = allocFloats(bufferFloats(P, S, H, L));
   let at = 0;
   const take = (n: number): Float32Array => {
     const v = block.subarray(at, at + n);
