@@ -20,6 +20,9 @@ export interface KernelExports {
   // Live-stream kernels (batched inference, the decimator).
   matvecBatch(w: number, rows: number, cols: number, xPtrs: number, yPtrs: number, n: number, acc: number): void;
   firDecimate(x: number, taps: number, nTaps: number, step: number, y: number, count: number): void;
+  // Forward-mode gradient kernels (issue 9).
+  snap1Propagate(th: number, tc: number, input: number, inK: number, hPrev: number, g: number, cPrev: number, tanhC: number, wHh: number, hidden: number): void;
+  snap1Accumulate(grad: number, th: number, dh: number, inK: number, hidden: number): void;
 }
 
 /** How full the arena is, in bytes (what the leak test and the soak benchmark watch). */

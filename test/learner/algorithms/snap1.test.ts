@@ -1,8 +1,9 @@
-import { before, describe, it } from 'node:test';
+import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createSnap1 } from '../../../src/learner/algorithms/snap1.ts';
 import { allocFloats, freeFloats } from '../../../src/learner/kernels/alloc-floats.ts';
-import { arenaStats } from '../../../src/learner/kernels/wasm-arena.ts';
+import { useWasmKernels } from '../../../src/learner/kernels/use-wasm-kernels.ts';
+import { arenaStats, wasmArena } from '../../../src/learner/kernels/wasm-arena.ts';
 import { initParams } from '../../../src/learner/init-params.ts';
 import type { LstmShape } from '../../../src/learner/lstm-shape.ts';
 import { mulberry32 } from '../../../src/learner/math-mulberry32.ts';
@@ -65,6 +66,41 @@ describe('SnAp-1 equals a float64 reference written from its definition (dense t
     assert.ok(err > 1e-3, `relative error ${err}`);
     snap.dispose();
   });
+});
+
+describe('SnAp-1 on the wasm SIMD and the TypeScript kernels', () => {
+  after(() => useWasmKernels(true));
+  for (const layers of [1, 2]) {
+    for (const [I, H] of [[3, 6], [13, 8]]) {
+      const shape: LstmShape = { inputSize: I, hiddenSize: H, layers, outputSize: 5 };
+      it(`${layers} layer(s), ${I} inputs, hidden ${H}: both equal the reference; parameters and gradient outside the arena give the same bits`, () => {
+        const params = initParams(shape, 50 + H + layers);
+        assert.equal(params.buffer, wasmArena()!.buffer);
+        const { xs, targets } = randomSequence(shape, 17, mulberry32(7 + H));
+        const ref = snap1Reference(params, shape, xs, targets);
+        const total = paramLayout(shape).total;
+        const run = (p: Float32Array, grad: Float32Array): Float32Array => {
+          const snap = createSnap1(shape);
+          runUtterance(snap, p, shape, xs, targets, grad);
+          snap.dispose();
+          return grad;
+        };
+        useWasmKernels(true);
+        const viaWasm = run(params, allocFloats(total));
+        // Ordinary arrays take the staging copies, still on the wasm kernels.
+        const staged = run(Float32Array.from(params), new Float32Array(total));
+        useWasmKernels(false);
+        const viaTs = run(params, new Float32Array(total));
+        useWasmKernels(true);
+        for (const [what, g] of [['wasm', viaWasm], ['ts', viaTs]] as const) {
+          const { err, name } = worstLstmError(shape, g, ref);
+          assert.ok(err <= TOL, `${what}: ${name} relative error ${err}`);
+        }
+        assert.deepEqual(staged, viaWasm);
+        freeFloats(viaWasm);
+      });
+    }
+  }
 });
 
 describe('SnAp-1 state and memory', () => {
