@@ -84,6 +84,21 @@ export function createRtrl(shape: LstmShape): ForwardGradient {
   return new Rtrl(shape, off);
 }
 
+/**
+ * {@link createRtrl} without the real-time limit: for measuring the cost at any size (the
+ * benchmark that sets the limit) and for offline use where time does not matter.
+ *
+ * @param shape the network's sizes (1 or 2 layers).
+ *
+ * ## Example
+ * ```ts
+ * const slow = createRtrlAnySize({ inputSize: 26, hiddenSize: 64, layers: 1, outputSize: 61 });
+ * ```
+ */
+export function createRtrlAnySize(shape: LstmShape): ForwardGradient {
+  return new Rtrl(shape, paramOffsets(shape));
+}
+
 /** Parameters of layers [0, l]: the columns of layer l's influence matrices. */
 const colsUpTo = (off: ParamOffsets, l: number): number => (l + 1 < off.layers.length ? off.layers[l + 1].wIh : off.outW);
 

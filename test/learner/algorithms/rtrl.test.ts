@@ -1,8 +1,9 @@
-import { before, describe, it } from 'node:test';
+import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { ConfigError } from '../../../src/errors.ts';
 import { createRtrl, rtrlMaxHiddenSize } from '../../../src/learner/algorithms/rtrl.ts';
 import { allocFloats, freeFloats } from '../../../src/learner/kernels/alloc-floats.ts';
+import { useWasmKernels } from '../../../src/learner/kernels/use-wasm-kernels.ts';
 import { arenaStats } from '../../../src/learner/kernels/wasm-arena.ts';
 import { initParams } from '../../../src/learner/init-params.ts';
 import type { LstmShape } from '../../../src/learner/lstm-shape.ts';
@@ -50,6 +51,31 @@ describe('RTRL with frozen weights: the sum of its per-frame gradients is full B
     const { err, name } = worstLstmError(shape, runUtterance(rtrl, params, shape, xs, targets), bpttSummed(params, shape, xs, targets));
     assert.ok(err <= TOL, `${name} relative error ${err}`);
     rtrl.dispose();
+  });
+});
+
+describe('RTRL on the TypeScript kernels and with ordinary arrays', () => {
+  after(() => useWasmKernels(true));
+  it('2 layers, hidden 5, 15 frames: the TypeScript kernels equal BPTT; staged parameters and gradient give the wasm bits', () => {
+    const shape: LstmShape = { inputSize: 3, hiddenSize: 5, layers: 2, outputSize: 5 };
+    const params = initParams(shape, 8);
+    const { xs, targets } = randomSequence(shape, 15, mulberry32(4));
+    const total = paramLayout(shape).total;
+    const run = (p: Float32Array, grad: Float32Array): Float32Array => {
+      const rtrl = createRtrl(shape);
+      runUtterance(rtrl, p, shape, xs, targets, grad);
+      rtrl.dispose();
+      return grad;
+    };
+    const viaWasm = run(params, allocFloats(total));
+    const staged = run(Float32Array.from(params), new Float32Array(total));
+    useWasmKernels(false);
+    const viaTs = run(params, new Float32Array(total));
+    useWasmKernels(true);
+    const { err, name } = worstLstmError(shape, viaTs, bpttSummed(params, shape, xs, targets));
+    assert.ok(err <= TOL, `ts: ${name} relative error ${err}`);
+    assert.deepEqual(staged, viaWasm);
+    freeFloats(viaWasm);
   });
 });
 
