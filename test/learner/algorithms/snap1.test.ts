@@ -27,8 +27,13 @@ describe('SnAp-1 is exact when weight_hh is diagonal (1 layer): equals full BPTT
       const params = diagonalRecurrence(initParams(shape, 21), shape);
       const { xs, targets } = randomSequence(shape, T, mulberry32(60 + T));
       const snap = createSnap1(shape);
-      const { err, name } = worstLstmError(shape, runUtterance(snap, params, shape, xs, targets), bpttSummed(params, shape, xs, targets));
+      const ours = runUtterance(snap, params, shape, xs, targets);
+      const { err, name } = worstLstmError(shape, ours, bpttSummed(params, shape, xs, targets));
       assert.ok(err <= TOL, `${name} relative error ${err}`);
+      // The readout's parameters are the caller's: left alone.
+      for (const e of paramLayout(shape).entries.filter((x) => x.name.startsWith('out.'))) {
+        assert.ok(ours.subarray(e.offset, e.offset + e.size).every((v) => v === 0), `${e.name} touched`);
+      }
       snap.dispose();
     });
   }
