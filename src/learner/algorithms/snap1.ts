@@ -35,8 +35,9 @@ interface LayerTraces {
  * input (the lower layer's new h) taken as a constant in its traces. Within a step, dh of the top
  * layer is backpropagated exactly to the lower layer's h, through the top layer's gates and
  * weight_ih_l1 (dh_0 = W_ih1ᵀ dz_1 with dz_1 the top cell's backward at dc = 0), and each layer's
- * gradient is its dh times its own traces. Credit reaching the lower layer through the upper
- * layer's past is the part SnAp-1 drops.
+ * gradient is its dh times its own traces. What this drops beyond the one-layer approximation:
+ * the lower parameters' influence on the upper layer's state carried across steps (the upper
+ * layer's traces hold only its own parameters).
  *
  * @param shape the network's sizes (1 or 2 layers).
  * @returns a fresh method with zero traces (the state of an utterance start).
