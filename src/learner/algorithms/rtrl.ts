@@ -13,13 +13,15 @@ export const REAL_TIME_MS_PER_STEP = 10;
 
 /**
  * The largest hidden size for which one exact RTRL step (propagate + accumulate) stays under
- * {@link REAL_TIME_MS_PER_STEP}, measured on the development machine (2 shared cores, load ≈ 5,
- * wasm SIMD kernels, 26 inputs, 61 outputs; `npx tsx bench/forward-gradient.ts`, fastest of 5–6
- * runs, ms per step):
- *   1 layer:  H 24: 2.0, 28: 4.0–5.2, 32: 4.4–11.1, 36: 10.2–13.9, 40: 17.7–28
- *   2 layers: H 16: 2.3–2.9, 20: 5.5, 24: 7.0–12.8, 28: 17.9
- * The limit is the largest size never seen above 10 ms: the cost grows as H⁴ (and worse once the
- * influence matrices leave the cache), so the step from allowed to too slow is sharp.
+ * {@link REAL_TIME_MS_PER_STEP}, measured on the development machine (2 cores shared with other
+ * jobs, load 5–11; wasm SIMD kernels, 26 inputs, 61 outputs; `npx tsx bench/forward-gradient.ts`,
+ * fastest of 4–6 runs). Wall-clock ms per step over two sessions, and the CPU ms of the later one:
+ *   1 layer:  H 24: 2.0–3.2 (CPU 1.5), 28: 4.0–5.8 (2.9), 32: 4.4–11.1 (3.7), 36: 10.2–14.2 (6.5),
+ *             40: 17.7–28 (10.8)
+ *   2 layers: H 16: 2.3–3.7 (CPU 1.8), 20: 5.5–6.7 (3.2), 24: 7.0–12.9 (6.2), 28: 17.9–25.3 (12.7)
+ * The limit is the largest size never seen above 10 ms wall-clock on this shared machine (on an
+ * idle core, where wall ≈ CPU time, about 36 and 24 would fit). The cost grows as H⁴, and worse
+ * once the influence matrices leave the cache, so the step from allowed to too slow is sharp.
  *
  * @param layers 1 or 2.
  * @returns the largest allowed hiddenSize.
