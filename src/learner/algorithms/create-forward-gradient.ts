@@ -1,7 +1,8 @@
-import { ConfigError } from '../../errors.ts';
 import type { LstmShape } from '../lstm-shape.ts';
 import { createEprop, epropFloats } from './eprop.ts';
 import type { ForwardGradient, ForwardGradientName } from './forward-gradient.ts';
+import { createRtrl, rtrlFloats } from './rtrl.ts';
+import { createSnap1, snap1Floats } from './snap1.ts';
 import { createUoro, uoroFloats } from './uoro.ts';
 
 /** A forward-mode method: how to make one stream's state, and how many floats that holds. */
@@ -11,24 +12,25 @@ interface Method {
   floats(shape: LstmShape): number;
 }
 
-/** The forward-mode methods built so far, by name. */
-const METHODS: Partial<Record<ForwardGradientName, Method>> = {
+/** The forward-mode methods, by name. */
+const METHODS: Record<ForwardGradientName, Method> = {
+  rtrl: { create: (shape) => createRtrl(shape), floats: rtrlFloats },
+  snap1: { create: (shape) => createSnap1(shape), floats: snap1Floats },
   eprop: { create: (shape) => createEprop(shape), floats: epropFloats },
   uoro: { create: createUoro, floats: uoroFloats },
 };
 
-/** Floats one stream of a forward-mode method holds for its traces (0 for a method not built). */
+/** Floats one stream of a forward-mode method holds for its traces. */
 export function forwardGradientFloats(name: ForwardGradientName, shape: LstmShape): number {
-  return METHODS[name]?.floats(shape) ?? 0;
+  return METHODS[name].floats(shape);
 }
 
 /**
  * One stream's state for a forward-mode method.
  *
- * @throws ConfigError when the method cannot run on this shape (it says why), or is not built.
+ * @throws ConfigError when the method cannot run on this shape (it says why: RTRL above its
+ *   real-time size, e-prop with 2 layers).
  */
 export function createForwardGradient(name: ForwardGradientName, shape: LstmShape, seed: number): ForwardGradient {
-  const make = METHODS[name];
-  if (make === undefined) throw new ConfigError(`algorithm: ${name} is not available in this build (available: tbptt${Object.keys(METHODS).map((m) => `, ${m}`).join('')})`);
-  return make.create(shape, seed);
+  return METHODS[name].create(shape, seed);
 }

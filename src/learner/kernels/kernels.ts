@@ -112,4 +112,25 @@ export interface Kernels {
     a: Float32Array, aOff: number, rows: number, cols: number,
     s: Float32Array, sOff: number, b: Float32Array, bOff: number,
   ): void;
+
+  // Forward-mode gradient kernels (issue 9, algorithms/snap1.ts).
+  /**
+   * SnAp-1's step of one layer's traces, in place. `traceH`, `traceC` (from their offsets) are laid
+   * out like the layer's parameters: W_ih [4H, inK], W_hh [4H, H], b_ih [4H], b_hh [4H]. For each
+   * parameter θ of gate row r = q·H + j, u the value it multiplies (input[k], hPrev[k] or 1):
+   *   c' = f_j·c + a_j·h + ∂c/∂z_r·u,   h' = o_j(1−tanh²c_j)·c' + tanh(c_j)·o_j(1−o_j)·(w_j·h + [q = o]·u),
+   * a_j = Σ_q ∂c/∂z_{qH+j}·W_hh[qH+j, j] and w_j = W_hh[3H+j, j] (the diagonal of W_hh at `wHhOff`
+   * in `w`); gates, cPrev, tanhC as the forward step cached them.
+   */
+  snap1Propagate(
+    traceH: Float32Array, hOff: number, traceC: Float32Array, cOff: number,
+    input: Float32Array, inOff: number, inK: number, hPrev: Float32Array, hpOff: number,
+    gates: Float32Array, gOff: number, cPrev: Float32Array, cpOff: number, tanhC: Float32Array, tOff: number,
+    w: Float32Array, wHhOff: number, hidden: number,
+  ): void;
+  /** grad[θ] += dh[j]·traceH[θ] over one layer's parameters (the layout above), j θ's unit. */
+  snap1Accumulate(
+    grad: Float32Array, gOff: number, traceH: Float32Array, hOff: number, dh: Float32Array, dhOff: number,
+    inK: number, hidden: number,
+  ): void;
 }

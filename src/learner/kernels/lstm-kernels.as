@@ -712,3 +712,116 @@ export function rowScaledAdd(a: usize, rows: i32, cols: i32, s: usize, b: usize)
     }
   }
 }
+
+// ---- Forward-mode gradient kernels (issue 9) ---------------------------------------------------
+// SnAp-1's traces (src/learner/algorithms/snap1.ts): two per LSTM parameter, laid out like the
+// layer's parameters, W_ih [4H, inK], W_hh [4H, H], b_ih [4H], b_hh [4H].
+
+/**
+ * n traces of one gate row through one step: c' = cc·c + ch·h + cz·u[k], h' = hc·c' + hh·h + hz·u[k]
+ * (u the values the row's parameters multiply), four at a time.
+ */
+@inline function snap1Row(th: usize, tc: usize, u: usize, n: i32, cc: f32, ch: f32, hc: f32, hh: f32, cz: f32, hz: f32): void {
+  const n4 = n & ~3;
+  const vcc = f32x4.splat(cc);
+  const vch = f32x4.splat(ch);
+  const vhc = f32x4.splat(hc);
+  const vhh = f32x4.splat(hh);
+  const vcz = f32x4.splat(cz);
+  const vhz = f32x4.splat(hz);
+  let k = 0;
+  for (; k < n4; k += 4) {
+    const o = <usize>k << 2;
+    const hv = v128.load(th + o);
+    const uv = v128.load(u + o);
+    const cv = f32x4.add(f32x4.add(f32x4.mul(vcc, v128.load(tc + o)), f32x4.mul(vch, hv)), f32x4.mul(vcz, uv));
+    v128.store(tc + o, cv);
+    v128.store(th + o, f32x4.add(f32x4.add(f32x4.mul(vhc, cv), f32x4.mul(vhh, hv)), f32x4.mul(vhz, uv)));
+  }
+  for (; k < n; k++) {
+    const o = <usize>k << 2;
+    const hv = load<f32>(th + o);
+    const uv = load<f32>(u + o);
+    const cv = cc * load<f32>(tc + o) + ch * hv + cz * uv;
+    store<f32>(tc + o, cv);
+    store<f32>(th + o, hc * cv + hh * hv + hz * uv);
+  }
+}
+
+/** One bias trace (u = 1) through one step. */
+@inline function snap1One(th: usize, tc: usize, cc: f32, ch: f32, hc: f32, hh: f32, cz: f32, hz: f32): void {
+  const hv = load<f32>(th);
+  const cv = cc * load<f32>(tc) + ch * hv + cz;
+  store<f32>(tc, cv);
+  store<f32>(th, hc * cv + hh * hv + hz);
+}
+
+/** SnAp-1's step of one layer's traces (see kernels.ts snap1Propagate for the formulas). */
+export function snap1Propagate(th: usize, tc: usize, input: usize, inK: i32, hPrev: usize, g: usize, cPrev: usize, tanhC: usize, wHh: usize, hidden: i32): void {
+  const H = <usize>hidden;
+  const hb = H << 2;
+  const whh = (H * 4 * <usize>inK) << 2; // byte offsets of the W_hh, b_ih, b_hh traces
+  const bih = whh + ((H * H * 4) << 2);
+  const bhh = bih + (hb * 4);
+  for (let j: usize = 0; j < H; j++) {
+    const jb = j << 2;
+    const gi = load<f32>(g + jb);
+    const gf = load<f32>(g + hb + jb);
+    const gg = load<f32>(g + hb * 2 + jb);
+    const go = load<f32>(g + hb * 3 + jb);
+    const t = load<f32>(tanhC + jb);
+    const czI = gg * gi * (1 - gi);
+    const czF = load<f32>(cPrev + jb) * gf * (1 - gf);
+    const czG = gi * (1 - gg * gg);
+    const hc = go * (1 - t * t);
+    const ho = t * go * (1 - go);
+    // The diagonal of each gate block of W_hh: how the unit's own h_{t−1} reaches its gates.
+    const ch = czI * load<f32>(wHh + ((j * H + j) << 2)) + czF * load<f32>(wHh + (((H + j) * H + j) << 2)) +
+      czG * load<f32>(wHh + (((H * 2 + j) * H + j) << 2));
+    const hh = ho * load<f32>(wHh + (((H * 3 + j) * H + j) << 2));
+    for (let q: usize = 0; q < 4; q++) {
+      const r = q * H + j;
+      const cz: f32 = q == 0 ? czI : q == 1 ? czF : q == 2 ? czG : 0;
+      const hz: f32 = q == 3 ? ho : 0;
+      const wi = (r * <usize>inK) << 2;
+      snap1Row(th + wi, tc + wi, input, inK, gf, ch, hc, hh, cz, hz);
+      const wh = whh + ((r * H) << 2);
+      snap1Row(th + wh, tc + wh, hPrev, hidden, gf, ch, hc, hh, cz, hz);
+      snap1One(th + bih + (r << 2), tc + bih + (r << 2), gf, ch, hc, hh, cz, hz);
+      snap1One(th + bhh + (r << 2), tc + bhh + (r << 2), gf, ch, hc, hh, cz, hz);
+    }
+  }
+}
+
+/** grad += dh[r mod H]·th over n floats of one gate row, four at a time. */
+@inline function scaledAdd(grad: usize, th: usize, n: i32, d: f32): void {
+  const n4 = n & ~3;
+  const vd = f32x4.splat(d);
+  let k = 0;
+  for (; k < n4; k += 4) {
+    const o = <usize>k << 2;
+    v128.store(grad + o, f32x4.add(v128.load(grad + o), f32x4.mul(vd, v128.load(th + o))));
+  }
+  for (; k < n; k++) {
+    const o = <usize>k << 2;
+    store<f32>(grad + o, load<f32>(grad + o) + d * load<f32>(th + o));
+  }
+}
+
+/** grad[θ] += dh[j]·th[θ] over one layer's parameters, j the unit of θ's gate row. */
+export function snap1Accumulate(grad: usize, th: usize, dh: usize, inK: i32, hidden: i32): void {
+  const H = <usize>hidden;
+  const whh = (H * 4 * <usize>inK) << 2;
+  const bih = whh + ((H * H * 4) << 2);
+  const bhh = bih + ((H * 4) << 2);
+  for (let r: usize = 0; r < H * 4; r++) {
+    const d = load<f32>(dh + ((r % H) << 2));
+    const wi = (r * <usize>inK) << 2;
+    scaledAdd(grad + wi, th + wi, inK, d);
+    const wh = whh + ((r * H) << 2);
+    scaledAdd(grad + wh, th + wh, hidden, d);
+    const b = r << 2;
+    store<f32>(grad + bih + b, load<f32>(grad + bih + b) + d * load<f32>(th + bih + b));
+    store<f32>(grad + bhh + b, load<f32>(grad + bhh + b) + d * load<f32>(th + bhh + b));
+  }
+}

@@ -4,6 +4,26 @@ import type { Kernels } from './kernels.ts';
 // the wasm kernels do (one rounding of a float64 result is the float32 result for + − × ÷ √).
 const f = Math.fround;
 
+/** The value a bias multiplies, as an operand of {@link snap1Traces}. */
+const ONE = new Float32Array([1]);
+
+/**
+ * n SnAp-1 traces of one gate row through one step, in place: c' = cc·c + ch·h + cz·u[k],
+ * h' = hc·c' + hh·h + hz·u[k] (u the values the row's parameters multiply).
+ */
+function snap1Traces(
+  th: Float32Array, hAt: number, tc: Float32Array, cAt: number, u: Float32Array, uOff: number, n: number,
+  cc: number, ch: number, hc: number, hh: number, cz: number, hz: number,
+): void {
+  for (let k = 0; k < n; k++) {
+    const hOld = th[hAt + k];
+    const uk = u[uOff + k];
+    const cNew = cc * tc[cAt + k] + ch * hOld + cz * uk;
+    tc[cAt + k] = cNew;
+    th[hAt + k] = hc * cNew + hh * hOld + hz * uk;
+  }
+}
+
 /** Plain TypeScript {@link Kernels}: the reference the wasm kernels are tested against, and the fallback. */
 export const tsKernels: Kernels = {
   matvec(w, wOff, rows, cols, x, xOff, y, yOff, accumulate) {
@@ -153,6 +173,50 @@ export const tsKernels: Kernels = {
       const ra = aOff + r * cols;
       const rb = bOff + r * cols;
       for (let k = 0; k < cols; k++) a[ra + k] += b[rb + k] * sr;
+    }
+  },
+  // Forward-mode gradient kernels (issue 9).
+  snap1Propagate(th, hOff, tc, cOff, input, inOff, inK, hPrev, hpOff, gates, gOff, cPrev, cpOff, tanhC, tOff, w, wHhOff, H) {
+    const whh = 4 * H * inK; // where the W_hh traces start, then b_ih, b_hh
+    const bih = whh + 4 * H * H;
+    const bhh = bih + 4 * H;
+    for (let j = 0; j < H; j++) {
+      const i = gates[gOff + j];
+      const fg = gates[gOff + H + j];
+      const g = gates[gOff + 2 * H + j];
+      const o = gates[gOff + 3 * H + j];
+      const t = tanhC[tOff + j];
+      // ∂c/∂z_q for q = i, f, g (the output gate does not touch c), ∂h/∂c and ∂h/∂z_o.
+      const czI = g * i * (1 - i);
+      const czF = cPrev[cpOff + j] * fg * (1 - fg);
+      const czG = i * (1 - g * g);
+      const hc = o * (1 - t * t);
+      const ho = t * o * (1 - o);
+      // The unit's own recurrent weights: how h_{j,t−1} reaches c_j and (via the output gate) h_j.
+      const d = wHhOff + j * H + j;
+      const ch = czI * w[d] + czF * w[d + H * H] + czG * w[d + 2 * H * H];
+      const hh = ho * w[d + 3 * H * H];
+      for (let q = 0; q < 4; q++) {
+        const r = q * H + j;
+        const cz = q === 0 ? czI : q === 1 ? czF : q === 2 ? czG : 0;
+        const hz = q === 3 ? ho : 0;
+        snap1Traces(th, hOff + r * inK, tc, cOff + r * inK, input, inOff, inK, fg, ch, hc, hh, cz, hz);
+        snap1Traces(th, hOff + whh + r * H, tc, cOff + whh + r * H, hPrev, hpOff, H, fg, ch, hc, hh, cz, hz);
+        snap1Traces(th, hOff + bih + r, tc, cOff + bih + r, ONE, 0, 1, fg, ch, hc, hh, cz, hz);
+        snap1Traces(th, hOff + bhh + r, tc, cOff + bhh + r, ONE, 0, 1, fg, ch, hc, hh, cz, hz);
+      }
+    }
+  },
+  snap1Accumulate(grad, gOff, th, hOff, dh, dhOff, inK, H) {
+    const whh = 4 * H * inK;
+    const bih = whh + 4 * H * H;
+    const bhh = bih + 4 * H;
+    for (let r = 0; r < 4 * H; r++) {
+      const d = dh[dhOff + (r % H)];
+      for (let k = r * inK; k < (r + 1) * inK; k++) grad[gOff + k] += d * th[hOff + k];
+      for (let k = whh + r * H; k < whh + (r + 1) * H; k++) grad[gOff + k] += d * th[hOff + k];
+      grad[gOff + bih + r] += d * th[hOff + bih + r];
+      grad[gOff + bhh + r] += d * th[hOff + bhh + r];
     }
   },
 };

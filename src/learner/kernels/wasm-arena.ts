@@ -23,6 +23,9 @@ export interface KernelExports {
   // Forward-gradient kernels (e-prop's traces).
   decayOuterAdd(a: number, rows: number, cols: number, s: number, u: number, v: number): void;
   rowScaledAdd(a: number, rows: number, cols: number, s: number, b: number): void;
+  // Forward-mode gradient kernels (issue 9).
+  snap1Propagate(th: number, tc: number, input: number, inK: number, hPrev: number, g: number, cPrev: number, tanhC: number, wHh: number, hidden: number): void;
+  snap1Accumulate(grad: number, th: number, dh: number, inK: number, hidden: number): void;
 }
 
 /** How full the arena is, in bytes (what the leak test and the soak benchmark watch). */

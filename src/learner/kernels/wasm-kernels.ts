@@ -108,5 +108,16 @@ export function wasmKernels(arena: WasmArena): Kernels {
       k.rowScaledAdd(at(a, aOff, rows * cols, 'rowScaledAdd'), rows, cols, at(s, sOff, rows, 'rowScaledAdd'),
         at(b, bOff, rows * cols, 'rowScaledAdd'));
     },
+    // Forward-mode gradient kernels (issue 9).
+    snap1Propagate(th, hOff, tc, cOff, input, inOff, inK, hPrev, hpOff, g, gOff, cPrev, cpOff, tanhC, tOff, w, wHhOff, H) {
+      const n = 4 * H * (inK + H + 2);
+      k.snap1Propagate(at(th, hOff, n, 'snap1Propagate'), at(tc, cOff, n, 'snap1Propagate'), at(input, inOff, inK, 'snap1Propagate'), inK,
+        at(hPrev, hpOff, H, 'snap1Propagate'), at(g, gOff, 4 * H, 'snap1Propagate'), at(cPrev, cpOff, H, 'snap1Propagate'),
+        at(tanhC, tOff, H, 'snap1Propagate'), at(w, wHhOff, 4 * H * H, 'snap1Propagate'), H);
+    },
+    snap1Accumulate(grad, gOff, th, hOff, dh, dhOff, inK, H) {
+      const n = 4 * H * (inK + H + 2);
+      k.snap1Accumulate(at(grad, gOff, n, 'snap1Accumulate'), at(th, hOff, n, 'snap1Accumulate'), at(dh, dhOff, H, 'snap1Accumulate'), inK, H);
+    },
   };
 }

@@ -23,13 +23,13 @@ export function readoutDh(params: Float32Array, shape: LstmShape, cache: StepCac
 /**
  * Drives a forward-gradient method over one utterance the way the interface's doc comment says
  * (forward step, propagate, accumulate on labelled frames) and returns Σ_t of its estimates.
- * `grad` defaults to a fresh zero vector; the method is NOT reset before or after.
+ * `grad` defaults to a fresh zero vector, `cache` to a new step cache (pass one made earlier when
+ * counting arena bytes); the method is NOT reset before or after.
  */
 export function runUtterance(
   method: ForwardGradient, params: Float32Array, shape: LstmShape, xs: Float32Array[], targets: Int32Array,
-  grad = new Float32Array(paramLayout(shape).total),
+  grad: Float32Array = new Float32Array(paramLayout(shape).total), cache: StepCache = createStepCache(shape),
 ): Float32Array {
-  const cache = createStepCache(shape);
   let prev = zeroState(shape);
   for (let t = 0; t < xs.length; t++) {
     forwardStep(params, shape, xs[t], prev, cache);
