@@ -154,6 +154,7 @@ function helloOf(learner: OnlineLearner, cfg: FeatureConfig): object {
       inputSize: c.inputSize,
       hiddenSize: c.hiddenSize,
       layers: c.layers,
+      algorithm: c.algorithm,
       k1: c.k1,
       k2: c.k2,
       delay: c.delay,

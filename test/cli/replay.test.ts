@@ -148,4 +148,31 @@ describe('phonestream replay', () => {
     for (const line of lines) assert.match(line, /^epoch 1\/1 utterances \d+\/5 frames \d+ [\d.]+x real time, prequential acc /);
     assert.match(lines.at(-1)!, new RegExp(`^epoch 1/1 utterances 5/5 frames ${sum(trainFrames)} `));
   });
+
+  it('should train with --algorithm snap1, save, go on with --load --algorithm eprop, and eval the checkpoint', async () => {
+    const ckpt = join(dir, 'snap1');
+    const trained = await cli('replay', CORPUS, '--algorithm', 'snap1', '--hidden', '16', '--save', ckpt, '--summary', join(dir, 's.json'), '--quiet');
+    assert.equal(trained.code, 0, trained.stderr);
+    assert.match(trained.stdout, /snap1 k1=1 /);
+    const s = await readJson(join(dir, 's.json'));
+    assert.deepEqual([s.config.algorithm, s.config.k1], ['snap1', 1]);
+    // one update per labelled frame of the pass (k1 = 1)
+    assert.ok(s.updates >= 0.9 * sum(trainFrames), `${s.updates} updates for ${sum(trainFrames)} frames`);
+    assert.equal((await learnerMeta(ckpt)).config.algorithm, 'snap1');
+
+    const next = await cli('replay', CORPUS, '--load', ckpt, '--algorithm', 'eprop', '--k1', '5', '--summary', join(dir, 'e.json'), '--quiet');
+    assert.equal(next.code, 0, next.stderr);
+    const e = await readJson(join(dir, 'e.json'));
+    assert.deepEqual([e.config.algorithm, e.config.k1], ['eprop', 5]);
+
+    const scored = await cli('eval', CORPUS, '--load', ckpt, '--summary', join(dir, 'eval.json'));
+    assert.equal(scored.code, 0, scored.stderr);
+    const ev = await readJson(join(dir, 'eval.json'));
+    assert.equal(ev.files, 6);
+    assert.ok(ev.accuracy > 0 && ev.accuracy <= 1);
+
+    const refused = await cli('replay', CORPUS, '--algorithm', 'eprop', '--layers', '2', '--hidden', '8', '--quiet');
+    assert.equal(refused.code, 1);
+    assert.match(refused.stderr, /e-prop: expected layers = 1/);
+  });
 });

@@ -218,7 +218,12 @@ class ReplaySummary {
     private readonly backend: string,
     private readonly learner: OnlineLearner,
     private readonly threads: number,
-  ) {}
+  ) {
+    this.versionAtStart = learner.version;
+  }
+
+  /** The learner's update count when the replay started (a loaded checkpoint has its own). */
+  private readonly versionAtStart: number;
 
   observe(ev: ReplayEvent, elapsedMs: number): void {
     this.elapsedMs = elapsedMs;
@@ -279,6 +284,9 @@ class ReplaySummary {
       heldOutAccuracy: last?.heldOutAccuracy ?? null,
       loss: this.pass.loss,
       skippedUpdates: this.skippedBefore + this.pass.skippedUpdates,
+      /** Weight updates this replay applied. */
+      updates: this.learner.version - this.versionAtStart,
+      updatesPerSecond: this.elapsedMs > 0 ? (1000 * (this.learner.version - this.versionAtStart)) / this.elapsedMs : 0,
       framesPerSecond: fps,
       realTimeFactor: fps / 100,
       seconds: this.elapsedMs / 1000,
@@ -300,7 +308,8 @@ function formatSummary(s: ReturnType<ReplaySummary['toJSON']> & { heldOutFiles: 
     `replay: ${s.utterances} utterances, ${s.frames} frames in ${s.seconds.toFixed(1)} s ` +
       `(${Math.round(s.framesPerSecond)} frames/s, ${s.realTimeFactor.toFixed(1)}x real time) on ${s.backend}, ` +
       `${s.threads} thread${s.threads === 1 ? '' : 's'}`,
-    `model: LSTM ${c.layers}x${c.hiddenSize}, ${c.phones.length} phones, ${c.preset} k1=${c.k1 ?? 'utterance'} k2=${c.k2 ?? 'utterance'} ` +
+    `model: LSTM ${c.layers}x${c.hiddenSize}, ${c.phones.length} phones, ` +
+      ((c.algorithm ?? 'tbptt') === 'tbptt' ? `${c.preset} k1=${c.k1 ?? 'utterance'} k2=${c.k2 ?? 'utterance'} ` : `${c.algorithm} k1=${c.k1} `) +
       `delay=${c.delay}, ${c.optimizer} lr=${c.lr}`,
     ...s.epochs.map(
       (e) =>
