@@ -5,7 +5,8 @@
  * python3-torch), side by side in one run, the same job for both: one thread, batch 1, 39 random
  * inputs, LSTM hidden 128, 61 outputs, Adam (lr 1e-3, clip 1), random labels; every frame predicted
  * (softmax, top 3) before the TBPTT(k1, k2) update every k1 frames. Rows: TBPTT(20, 20),
- * TBPTT(10, 40), framewise (an update after every frame: k1 = 1, k2 = 20), inference only. Each row runs ours and PyTorch alternately `repeats` times and
+ * TBPTT(10, 40), framewise (an update after every frame: k1 = 1, k2 = 20), the forward-mode algorithms
+ * snap1, eprop and uoro (an update after every frame, against PyTorch's framewise job), inference only. Each row runs ours and PyTorch alternately `repeats` times and
  * keeps each side's fastest run (the machine is shared: the minimum is the least disturbed).
  * Then the memory of a long training stream: RSS before and after (`--hour`: 360,000 frames, one
  * hour of 10 ms frames; by default 60,000 frames, ten minutes).
@@ -15,11 +16,13 @@
 import { spawnSync } from 'node:child_process';
 import { cpus } from 'node:os';
 import * as tf from '@tensorflow/tfjs';
+import type { LearnerAlgorithm } from '../src/learner/learner-config.ts';
 import { OnlineLearner } from '../src/learner/online-learner.ts';
 import { selectBackend } from '../src/learner/select-backend.ts';
 
 interface Row {
   name: string;
+  algorithm: LearnerAlgorithm;
   k1: number;
   k2: number;
   msPerFrame: number;
@@ -64,9 +67,10 @@ function data(n: number, seed: number): { xs: Float32Array[]; labels: string[] }
 }
 
 /** Ours: ms per frame over `frames` frames after a warm-up; k1 = 0 is inference only. */
-function ours(k1: number, k2: number): number {
+function ours(k1: number, k2: number, algorithm: LearnerAlgorithm): number {
   const train = k1 > 0;
-  const learner = new OnlineLearner({ inputSize: INPUTS, phones, hiddenSize: HIDDEN, ...(train ? { k1, k2 } : {}), optimizer: 'adam', lr: 1e-3, clip: 1 });
+  const schedule = algorithm === 'tbptt' ? { k1, k2 } : { algorithm, k1 };
+  const learner = new OnlineLearner({ inputSize: INPUTS, phones, hiddenSize: HIDDEN, ...(train ? schedule : {}), optimizer: 'adam', lr: 1e-3, clip: 1 });
   const stream = learner.openStream('bench', { train, topK: 3 });
   const { xs, labels } = data(warmup + frames, 7);
   for (let i = 0; i < warmup; i++) stream.push(xs[i], train ? labels[i] : undefined);
@@ -127,23 +131,29 @@ function memory(n: number): Record<string, number> {
 }
 
 const { backend } = await selectBackend();
-const specs: [string, number, number][] = [
-  ['TBPTT(20, 20)', 20, 20], ['TBPTT(10, 40)', 10, 40], ['framewise', 1, 20], ['inference only', 0, 0],
+// The forward-mode rows update after every frame like the framewise row; PyTorch has no such
+// method, so their reference is PyTorch's exact framewise job, TBPTT(1, 20) (issue 9's comparison).
+// RTRL is not a row: it refuses hidden 128 (its real-time limit is in src/learner/algorithms/rtrl.ts).
+const specs: [string, number, number, LearnerAlgorithm][] = [
+  ['TBPTT(20, 20)', 20, 20, 'tbptt'], ['TBPTT(10, 40)', 10, 40, 'tbptt'], ['framewise', 1, 20, 'tbptt'],
+  ['snap1 (per frame)', 1, 0, 'snap1'], ['eprop (per frame)', 1, 0, 'eprop'], ['uoro (per frame)', 1, 0, 'uoro'],
+  ['inference only', 0, 0, 'tbptt'],
 ];
 const rows: Row[] = [];
-for (const [name, k1, k2] of specs) {
+for (const [name, k1, k2, algorithm] of specs) {
   let best = Infinity;
   let perFrame: number | null = null;
   let lean: number | null = null;
   const min = (a: number | null, b: number | null): number | null => (b === null ? a : Math.min(a ?? Infinity, b));
+  const [refK1, refK2] = algorithm === 'tbptt' ? [k1, k2] : [1, 20];
   for (let r = 0; r < repeats; r++) {
-    best = Math.min(best, ours(k1, k2));
-    perFrame = min(perFrame, reference(k1, k2, false));
-    if (k1 > 0) lean = min(lean, reference(k1, k2, true));
+    best = Math.min(best, ours(k1, k2, algorithm));
+    perFrame = min(perFrame, reference(refK1, refK2, false));
+    if (k1 > 0) lean = min(lean, reference(refK1, refK2, true));
   }
   const bestRef = min(perFrame, lean);
   rows.push({
-    name, k1, k2, msPerFrame: best,
+    name, algorithm, k1, k2, msPerFrame: best,
     referenceMsPerFrame: bestRef, referencePerFrameMsPerFrame: perFrame, referenceLeanMsPerFrame: lean,
     ratio: bestRef === null ? null : best / bestRef,
   });
@@ -165,6 +175,7 @@ const lines = [
   '',
   'PyTorch, same job: a no-grad forward per frame (the live prediction), then the window with grad every k1 frames.',
   'PyTorch, lean: one nn.LSTM call per window, predictions read from it (no frame-by-frame output).',
+  'snap1, eprop, uoro: an update after every frame with no window; their PyTorch columns are the exact framewise job, TBPTT(1, 20).',
   '',
   `memory, ${mem.frames} frames (${(mem.streamSeconds / 60).toFixed(0)} min of stream) of TBPTT(20, 20) training: RSS ${mem.rssBeforeMB.toFixed(1)} MB after a 1,000-frame warm-up → ${mem.rssAfterMB.toFixed(1)} MB at the end (${mem.rssStartMB.toFixed(1)} MB before the learner's first frame), tensors ${mem.tensorsBefore} → ${mem.tensorsAfter}, ${mem.wallSeconds.toFixed(1)} s`,
 ];

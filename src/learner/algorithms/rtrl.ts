@@ -14,7 +14,7 @@ export const REAL_TIME_MS_PER_STEP = 10;
 /**
  * The largest hidden size for which one exact RTRL step (propagate + accumulate) stays under
  * {@link REAL_TIME_MS_PER_STEP}, measured on the development machine (2 cores shared with other
- * jobs, load 5–11; wasm SIMD kernels, 26 inputs, 61 outputs; `npx tsx bench/forward-gradient.ts`,
+ * jobs, load 5–11; wasm SIMD kernels, 26 inputs, 61 outputs; `npm run bench:algorithms --`,
  * fastest of 4–6 runs). Wall-clock ms per step over two sessions, and the CPU ms of the later one:
  *   1 layer:  H 24: 2.0–3.2 (CPU 1.5), 28: 4.0–5.8 (2.9), 32: 4.4–11.1 (3.7), 36: 10.2–14.2 (6.5),
  *             40: 17.7–28 (10.8)

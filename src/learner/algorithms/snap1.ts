@@ -29,7 +29,7 @@ interface LayerTraces {
  * parameter multiplies). That is O(parameters) time and memory per step, and exact when every
  * weight_hh is diagonal (units then never influence each other) with one layer. The per-step loops
  * are the kernels `snap1Propagate` and `snap1Accumulate` (wasm SIMD; TypeScript when the arrays
- * are not in the arena): about 0.08 ms per frame at hidden 128, 26 inputs (bench/forward-gradient.ts).
+ * are not in the arena): about 0.08 ms per frame at hidden 128, 26 inputs (bench/algorithms.ts).
  *
  * Two layers: each layer keeps its own SnAp-1 traces over its own parameters, the upper layer's
  * input (the lower layer's new h) taken as a constant in its traces. Within a step, dh of the top

@@ -1,5 +1,5 @@
 /**
- * `npx tsx bench/forward-gradient.ts [-- --method rtrl|snap1] [-- --layers 1|2] [-- --sizes 8,16,32] [-- --repeats R] [-- --json]`
+ * `npm run bench:algorithms [-- --method rtrl|snap1|eprop|uoro] [-- --layers 1|2] [-- --sizes 8,16,32] [-- --repeats R] [-- --json]`
  *
  * Milliseconds per frame of a forward-mode gradient method (issue 9): propagate + accumulate,
  * after a forward step that is not timed, on random frames (26 inputs, 61 outputs, a target every
@@ -7,8 +7,10 @@
  * machine is shared: the minimum is the least disturbed). This is what set RTRL's real-time limit
  * (rtrlMaxHiddenSize): the largest size whose step stays under 10 ms, a frame.
  */
+import { createEprop } from '../src/learner/algorithms/eprop.ts';
 import { createRtrlAnySize } from '../src/learner/algorithms/rtrl.ts';
 import { createSnap1 } from '../src/learner/algorithms/snap1.ts';
+import { createUoro } from '../src/learner/algorithms/uoro.ts';
 import type { ForwardGradient } from '../src/learner/algorithms/forward-gradient.ts';
 import { allocFloats, freeFloats } from '../src/learner/kernels/alloc-floats.ts';
 import { forwardStep } from '../src/learner/forward-step.ts';
@@ -29,7 +31,15 @@ const layers = Number(option('layers', '1'));
 const sizes = option('sizes', method === 'rtrl' ? '8,16,24,28,32,36,40,48' : '32,64,128,256').split(',').map(Number);
 const repeats = Number(option('repeats', '3'));
 // Sizes above RTRL's limit are measured too: that is how the limit was found.
-const create = (shape: LstmShape): ForwardGradient => (method === 'rtrl' ? createRtrlAnySize(shape) : createSnap1(shape));
+// RTRL without its size limit: this bench is what measures where the limit lies.
+const FACTORIES: Record<string, (shape: LstmShape) => ForwardGradient> = {
+  rtrl: createRtrlAnySize,
+  snap1: createSnap1,
+  eprop: createEprop,
+  uoro: (shape) => createUoro(shape, 1),
+};
+if (!(method in FACTORIES)) throw new Error(`--method: expected one of ${Object.keys(FACTORIES).join(', ')}, got ${method}`);
+const create = FACTORIES[method];
 
 /**
  * Fastest of `repeats` runs of ≥ 0.5 s: wall-clock ms per frame of propagate + accumulate, and the
