@@ -1,8 +1,7 @@
 import { Observable, pipe, type OperatorFunction } from 'rxjs';
 import { appendDeltaBlocks } from './append-delta-blocks.ts';
-import { cepstraBlocks } from './cepstra-blocks.ts';
+import { cepstraFromChunks } from './cepstra-from-chunks.ts';
 import type { FeatureConfig } from './feature-config.ts';
-import { frameBlocks } from './frame-blocks.ts';
 import { normalizeFixedBlocks } from './normalize-fixed-blocks.ts';
 import { normalizeRunningBlocks } from './normalize-running-blocks.ts';
 import type { RunningStats } from './running-stats.ts';
@@ -40,7 +39,8 @@ export function toFeatureFrames(
   validateFeatureConfig(cfg);
   const statics = cfg.numCepstra + 1;
   // Blocks (one per input chunk) all the way, split into frames only at the end: each stage is a
-  // loop over one array per chunk instead of an operator hop and an allocation per frame.
+  // loop over one array per chunk instead of an operator hop and an allocation per frame. The
+  // first stage is frameBlocks + cepstraBlocks fused, which frames straight into the kernel's input.
   const deltas: OperatorFunction<VectorBlock, VectorBlock> =
     cfg.deltaOrder === 2
       ? pipe(appendDeltaBlocks(cfg.deltaWindow, 0, statics), appendDeltaBlocks(cfg.deltaWindow, statics, 2 * statics))
@@ -48,7 +48,7 @@ export function toFeatureFrames(
   const norm = cfg.normalization;
   const normalize: OperatorFunction<VectorBlock, VectorBlock> =
     norm.kind === 'running' ? normalizeRunningBlocks(norm.warmupFrames, options.runningStats) : norm.kind === 'fixed' ? normalizeFixedBlocks(norm.stats) : (v) => v;
-  return pipe(frameBlocks(cfg, options.source), cepstraBlocks(cfg), deltas, normalize, timedFrames(cfg.hopSize, cfg.sampleRate));
+  return pipe(cepstraFromChunks(cfg, options.source), deltas, normalize, timedFrames(cfg.hopSize, cfg.sampleRate));
 }
 
 /** The vectors of each block as TimedFeatures, numbered from 0 per subscription, t = index · hop / rate. */
