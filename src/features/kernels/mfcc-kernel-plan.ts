@@ -40,11 +40,18 @@ export interface MfccKernelPlan {
    * returns their values as `run` does.
    */
   runInput(count: number): Float32Array;
+  /**
+   * Pre-emphasises input[at, at + n) in place, y[i] = x[i] − k·x[i − 1] with x[at − 1] = previous,
+   * bit for bit as `preEmphasise` does (in the kernel, four samples at a time). Returns true when
+   * every x was finite.
+   */
+  preEmphasiseInput(at: number, n: number, k: number, previous: number): boolean;
 }
 
 // The kernel's exports (pointers are byte addresses in its memory).
 interface MfccExports {
   mfcc(plan: number, count: number): void;
+  preEmphasis(plan: number, at: number, n: number, k: number, previous: number): number;
 }
 
 const PAGE_BYTES = 65536;
@@ -229,6 +236,12 @@ export function mfccKernelPlan(cfg: MfccKernelConfig): MfccKernelPlan {
     input() {
       refreshViews();
       return input;
+    },
+    preEmphasiseInput(at, n, k, previous) {
+      if (!Number.isInteger(at) || !Number.isInteger(n) || at < 0 || n < 0 || at + n > inputLength) {
+        throw new RangeError(`mfccKernelPlan: pre-emphasis of input [${at}, ${at + n}) outside the ${inputLength} samples of the input region`);
+      }
+      return kernels.preEmphasis(header, at, n, k, previous) === 1;
     },
     runInput(count) {
       checkCount(count);
