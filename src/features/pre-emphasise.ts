@@ -1,7 +1,8 @@
 /**
  * Pre-emphasis of a stretch of a signal, y[n] = x[n] − k·x[n−1], written as Float32 into out[at …]:
- * the one loop `frameBlocks` and `cepstraFromChunks` both run on every sample, so that their frames
- * are the same to the bit. It runs on locals and parameters only: reading and writing a closure's
+ * `frameBlocks` runs it on every sample, `cepstraFromChunks` on the samples it keeps between chunks
+ * (the MFCC kernel's preEmphasis export does the same arithmetic on the rest, tested bit for bit
+ * against this loop). It runs on locals and parameters only: reading and writing a closure's
  * variables per sample made this loop several times slower than the arithmetic.
  *
  * @param x the samples; x[from, to) are pre-emphasised
