@@ -10,6 +10,8 @@
  * - resampling, measured apart because every corpus file here is already 16 kHz (LJ Speech's
  *   22.05 kHz recordings were resampled by sox): the first minute of the corpus is resampled to
  *   22.05 kHz once, untimed, then `resampleTo16k` (libsamplerate, `best`) is timed on it.
+ * The WAV → features rate is split into its two stages too: decoding alone (file read + WAV decode,
+ * readAudioFile, in frames of the audio it yields) and features alone (toFeatureFrames).
  * Rates are medians over rounds, per wall-clock second; `cpu…` figures divide by the process's CPU
  * time instead (process.cpuUsage), which on a shared machine is less inflated by waiting for a core.
  * With --json the last line is one JSON object.
@@ -125,6 +127,7 @@ const endToEnd: number[] = [];
 const endToEndCpu: number[] = [];
 const resampling: number[] = [];
 const featuresOnly: number[] = [];
+const decodeOnly: number[] = [];
 const meydaOnly: number[] = [];
 const decodeShare: number[] = [];
 let frames = 0;
@@ -138,6 +141,7 @@ for (let r = 0; r < rounds; r++) {
   const rs = await resampleAll();
   resampling.push((rs.frames / rs.ms) * 1000);
   featuresOnly.push((ours.frames / ours.ms) * 1000);
+  decodeOnly.push((ours.frames / decoded.ms) * 1000);
   meydaOnly.push((ref.frames / ref.ms) * 1000);
   decodeShare.push(decoded.ms / (decoded.ms + ours.ms));
 }
@@ -154,6 +158,7 @@ const result = {
   cpuFramesPerSecond: Math.round(median(endToEndCpu)),
   featuresOnlyFramesPerSecond: Math.round(median(featuresOnly)),
   decodeShare: Number(median(decodeShare).toFixed(3)),
+  decodeOnlyFramesPerSecond: Math.round(median(decodeOnly)),
   meydaFramesPerSecond: Math.round(median(meydaOnly)),
   speedupVsMeyda: Number((median(featuresOnly) / median(meydaOnly)).toFixed(2)),
   resampleSeconds: Number((resampleInput.reduce((a, x) => a + x.length, 0) / 22050).toFixed(2)),
@@ -163,7 +168,7 @@ const result = {
 log(`input: ${corpus} (${result.files} files, ${result.audioSeconds} s of audio, ${frames} frames), median of ${rounds} rounds`);
 log(`phonestream WAV → ${cfg.numCepstra + 1}×${1 + cfg.deltaOrder} features: ${result.framesPerSecond} frames/s = ${result.realTimeFactor}× real time (one core)`);
 log(`  per CPU-second of the process: ${result.cpuFramesPerSecond} frames/s`);
-log(`  decoding share of that time: ${(100 * result.decodeShare).toFixed(1)}%; features alone: ${result.featuresOnlyFramesPerSecond} frames/s`);
+log(`  decoding share of that time: ${(100 * result.decodeShare).toFixed(1)}%; features alone: ${result.featuresOnlyFramesPerSecond} frames/s; decoding alone: ${result.decodeOnlyFramesPerSecond} frames/s`);
 log(`plain meyda (Meyda.extract('mfcc') per frame, statics only): ${result.meydaFramesPerSecond} frames/s`);
 log(`features alone vs plain meyda: ${result.speedupVsMeyda}× faster`);
 log(`resampling 22.05 → 16 kHz (libsamplerate best, ${result.resampleSeconds} s of audio, not in the figures above): ${result.resampleFramesPerSecond} output frames/s`);

@@ -1,8 +1,8 @@
-import { readFile } from 'node:fs/promises';
 import { InputError } from '../errors.ts';
 import type { ResamplerQuality } from './create-stream-resampler.ts';
 import { decodeAudio } from './decode-audio.ts';
 import type { MonoAudio } from './mono-audio.ts';
+import { readFileBytes } from './read-file-bytes.ts';
 import { resampleTo16k } from './resample-to-16k.ts';
 
 /**
@@ -26,7 +26,7 @@ import { resampleTo16k } from './resample-to-16k.ts';
 export async function readAudioFile(path: string, options: { quality?: ResamplerQuality } = {}): Promise<MonoAudio> {
   let bytes: Uint8Array;
   try {
-    bytes = await readFile(path);
+    bytes = await readFileBytes(path);
   } catch (err) {
     throw new InputError(path, `cannot read file (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
   }

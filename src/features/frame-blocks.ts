@@ -2,6 +2,7 @@ import { Observable, type OperatorFunction } from 'rxjs';
 import { InputError } from '../errors.ts';
 import type { FeatureConfig } from './feature-config.ts';
 import type { FrameBlock } from './frame-block.ts';
+import { preEmphasise } from './pre-emphasise.ts';
 
 /**
  * Cuts a stream of sample chunks (any sizes, e.g. as they arrive from a socket) into blocks of
@@ -36,29 +37,6 @@ export function frameBlocks(
       let previous = 0; // x[n−1], carried across chunks
       let seen = 0; // samples received, for error messages
 
-      let poisoned = false;
-      /**
-       * Writes y[n] = x[n] − k·x[n−1] of the chunk into out[at …] and returns the end. The loop
-       * runs on locals: the closure's variables live in a context object, and reading and writing
-       * them per sample made this loop several times slower than the arithmetic.
-       */
-      const preEmphasise = (chunk: Float32Array, out: Float32Array, at: number): number => {
-        const k = preEmphasis;
-        let prev = previous;
-        // x·0 is NaN exactly when x is NaN or ±∞: one sum checks the chunk without a branch per sample.
-        let poison = 0;
-        const n = chunk.length;
-        for (let i = 0; i < n; i++) {
-          const x = chunk[i];
-          poison += x * 0;
-          out[at + i] = x - k * prev;
-          prev = x;
-        }
-        previous = prev;
-        poisoned = poison !== 0;
-        return at + n;
-      };
-
       const append = (chunk: Float32Array): void => {
         const need = end - start + chunk.length;
         if (end + chunk.length > buf.length) {
@@ -70,8 +48,10 @@ export function frameBlocks(
           end -= start;
           start = 0;
         }
-        end = preEmphasise(chunk, buf, end);
-        if (poisoned) {
+        const finite = preEmphasise(chunk, 0, chunk.length, preEmphasis, previous, buf, end);
+        end += chunk.length;
+        if (chunk.length > 0) previous = chunk[chunk.length - 1];
+        if (!finite) {
           const i = chunk.findIndex((x) => !Number.isFinite(x));
           throw new InputError(source, `sample ${seen + i} is ${chunk[i]}; expected finite samples`);
         }

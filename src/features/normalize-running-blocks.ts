@@ -52,20 +52,22 @@ export function normalizeRunningBlocks(warmupFrames: number, stats?: RunningStat
             if (dims !== s.dims) throw new RangeError(`RunningStats: expected ${s.dims} values, got ${dims}`);
             out = new Float32Array((heldCount + count) * dims);
             for (let j = 0; j < count; j++) {
-              s.addAt(values, j * dims);
-              if (heldCount > 0 || s.count < warmupFrames) {
-                if (held.length < (heldCount + 1) * dims) {
-                  const grown = new Float32Array(Math.max(2 * held.length, (heldCount + 1) * dims, 16 * dims));
-                  grown.set(held.subarray(0, heldCount * dims));
-                  held = grown;
-                }
-                held.set(values.subarray(j * dims, (j + 1) * dims), heldCount * dims);
-                heldCount++;
-                if (s.count >= warmupFrames) emitted += release(s, out, emitted * dims);
-              } else {
-                normalize(s, values, j * dims, out, emitted * dims);
+              if (heldCount === 0 && s.count + 1 >= warmupFrames) {
+                // The steady state: nothing held, and this vector ends any warm-up.
+                s.addAndNormalizeAt(values, j * dims, NORMALIZATION_FLOOR, out, emitted * dims);
                 emitted++;
+                continue;
               }
+              // The warm-up: held, and all released with the statistics of the vector that ends it.
+              s.addAt(values, j * dims);
+              if (held.length < (heldCount + 1) * dims) {
+                const grown = new Float32Array(Math.max(2 * held.length, (heldCount + 1) * dims, 16 * dims));
+                grown.set(held.subarray(0, heldCount * dims));
+                held = grown;
+              }
+              held.set(values.subarray(j * dims, (j + 1) * dims), heldCount * dims);
+              heldCount++;
+              if (s.count >= warmupFrames) emitted += release(s, out, emitted * dims);
             }
           } catch (err) {
             subscriber.error(err);

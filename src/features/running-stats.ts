@@ -53,6 +53,28 @@ export class RunningStats {
     }
   }
 
+  /**
+   * `addAt(values, offset)`, then out[at + d] = (x_d − mean_d) / sqrt(variance_d + floor) with the
+   * statistics as they now are: the same operations in the same order as addAt followed by a loop
+   * over `variance(d)`, in one pass over the dimensions on local arrays: normalizeRunningBlocks'
+   * steady state, once per frame. That operator on 113k random 26-dim frames, best of 20 passes of
+   * CPU time: 38 → 29 ms and 40 → 30 ms in two runs.
+   */
+  addAndNormalizeAt(values: ArrayLike<number>, offset: number, floor: number, out: Float32Array, at: number): void {
+    this.count++;
+    const n = this.count;
+    const { mean, m2, dims } = this;
+    for (let d = 0; d < dims; d++) {
+      const x = values[offset + d];
+      const delta = x - mean[d];
+      const m = mean[d] + delta / n;
+      mean[d] = m;
+      const q = m2[d] + delta * (x - m);
+      m2[d] = q;
+      out[at + d] = (x - m) / Math.sqrt(q / n + floor);
+    }
+  }
+
   /** Population variance of dimension `d` (0 before any vector). */
   variance(d: number): number {
     return this.count > 0 ? this.m2[d] / this.count : 0;

@@ -35,4 +35,20 @@ describe('RunningStats', () => {
     assert.equal(s.count, 4, 'the original does not see the copy\'s vectors');
     assert.notDeepEqual(copy.toJSON(), s.toJSON());
   });
+
+  it('should add and normalise in one pass exactly as addAt then (x − mean) / sqrt(variance + floor)', () => {
+    const dims = 26;
+    const frames = Float32Array.from({ length: 300 * dims }, (_, i) => 40 * Math.sin(i * 0.37) + (i % 11) - 5 + 1e3 * Math.cos(i % dims));
+    const a = new RunningStats(dims);
+    const b = new RunningStats(dims);
+    const fused = new Float32Array(frames.length);
+    const reference = new Float32Array(frames.length);
+    for (let j = 0; j < 300; j++) {
+      a.addAndNormalizeAt(frames, j * dims, 1e-8, fused, j * dims);
+      b.addAt(frames, j * dims);
+      for (let d = 0; d < dims; d++) reference[j * dims + d] = (frames[j * dims + d] - b.mean[d]) / Math.sqrt(b.variance(d) + 1e-8);
+    }
+    assert.deepEqual(new Uint32Array(fused.buffer), new Uint32Array(reference.buffer));
+    assert.deepEqual(a.toJSON(), b.toJSON());
+  });
 });

@@ -26,11 +26,32 @@ export interface MfccKernelPlan {
    * memory, valid until the next call of any plan. Checks every index before calling the kernel.
    */
   run(samples: Float32Array, first: number, count: number): Float32Array;
+  /** Samples the kernel's input region holds: (capacity − 1)·hop + windowSize. */
+  readonly inputLength: number;
+  /**
+   * The kernel's input region itself, for a caller that writes its frames' samples there directly
+   * instead of handing `run` an array to copy from (see cepstraFromChunks). Valid until the memory
+   * grows (a plan for a new configuration is built), and shared with every stream of this
+   * configuration: fill it and call `runInput` within one synchronous step.
+   */
+  input(): Float32Array;
+  /**
+   * Computes frames 0 … count − 1 of the input region as it stands (frame j at input[j·hop …]);
+   * returns their values as `run` does.
+   */
+  runInput(count: number): Float32Array;
+  /**
+   * Pre-emphasises input[at, at + n) in place, y[i] = x[i] − k·x[i − 1] with x[at − 1] = previous,
+   * bit for bit as `preEmphasise` does (in the kernel, four samples at a time). Returns true when
+   * every x was finite.
+   */
+  preEmphasiseInput(at: number, n: number, k: number, previous: number): boolean;
 }
 
 // The kernel's exports (pointers are byte addresses in its memory).
 interface MfccExports {
   mfcc(plan: number, count: number): void;
+  preEmphasis(plan: number, at: number, n: number, k: number, previous: number): number;
 }
 
 const PAGE_BYTES = 65536;
@@ -184,25 +205,48 @@ export function mfccKernelPlan(cfg: MfccKernelConfig): MfccKernelPlan {
   let viewOf: ArrayBuffer | null = null;
   let input = new Float32Array(0);
   let output = new Float32Array(0);
+  const refreshViews = () => {
+    if (viewOf === memory.buffer) return;
+    viewOf = memory.buffer;
+    // Every region of the plan lies below `end`, inside the memory (which only grows).
+    if (end > viewOf.byteLength) throw new Error('mfccKernelPlan: plan lies outside the kernel memory');
+    input = new Float32Array(viewOf, at.input, inputLength);
+    output = new Float32Array(viewOf, at.output, capacity * coefficients);
+  };
+  const checkCount = (count: number) => {
+    if (!Number.isInteger(count) || count < 0 || count > capacity) throw new RangeError(`mfccKernelPlan: count must be an integer from 0 to ${capacity}, got ${count}`);
+  };
   const plan: MfccKernelPlan = {
     capacity,
     dims: coefficients,
+    inputLength,
     run(samples, first, count) {
-      if (!Number.isInteger(count) || count < 0 || count > capacity) throw new RangeError(`mfccKernelPlan: count must be an integer from 0 to ${capacity}, got ${count}`);
+      checkCount(count);
       if (count === 0) return new Float32Array(0);
       const from = first * hopSize;
       const n = (count - 1) * hopSize + windowSize;
       if (!Number.isInteger(first) || first < 0 || from + n > samples.length) {
         throw new RangeError(`mfccKernelPlan: frames ${first} … ${first + count - 1} need samples up to ${from + n}, got ${samples.length}`);
       }
-      if (viewOf !== memory.buffer) {
-        viewOf = memory.buffer;
-        // Every region of the plan lies below `end`, inside the memory (which only grows).
-        if (end > viewOf.byteLength) throw new Error('mfccKernelPlan: plan lies outside the kernel memory');
-        input = new Float32Array(viewOf, at.input, inputLength);
-        output = new Float32Array(viewOf, at.output, capacity * coefficients);
-      }
+      refreshViews();
       input.set(samples.subarray(from, from + n));
+      kernels.mfcc(header, count);
+      return output.subarray(0, count * coefficients);
+    },
+    input() {
+      refreshViews();
+      return input;
+    },
+    preEmphasiseInput(at, n, k, previous) {
+      if (!Number.isInteger(at) || !Number.isInteger(n) || at < 0 || n < 0 || at + n > inputLength) {
+        throw new RangeError(`mfccKernelPlan: pre-emphasis of input [${at}, ${at + n}) outside the ${inputLength} samples of the input region`);
+      }
+      return kernels.preEmphasis(header, at, n, k, previous) === 1;
+    },
+    runInput(count) {
+      checkCount(count);
+      if (count === 0) return new Float32Array(0);
+      refreshViews();
       kernels.mfcc(header, count);
       return output.subarray(0, count * coefficients);
     },

@@ -63,6 +63,43 @@ const H_SCALE = 88; // f64
 }
 
 /**
+ * Pre-emphasis in place on input[at, at + n): y[i] = f32(x[i] − k·x[i − 1]) in float64, x[at − 1]
+ * being `previous`, exactly the arithmetic of the JS loop (src/features/pre-emphasise.ts) it
+ * replaces for samples bound for the kernel, four samples at a time. Returns 1 if every x is finite,
+ * else 0 (x·0 is NaN exactly for NaN and ±∞, and a NaN stays in its lane of the sum).
+ */
+export function preEmphasis(plan: usize, at: i32, n: i32, k: f64, previous: f64): i32 {
+  let p = ptr(plan, P_INPUT) + (<usize>at << 2);
+  const end = p + (<usize>n << 2);
+  const kk = f64x2.splat(k);
+  const zero = f32x4.splat(0);
+  // x[i − 4 … i − 1], read before they were overwritten; lane 3 is x[i − 1].
+  let before = f32x4.replace_lane(zero, 3, <f32>previous);
+  let poison = zero;
+  for (; p + 16 <= end; p += 16) {
+    const x = v128.load(p);
+    const shifted = i8x16.shuffle(before, x, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27); // x[i − 1 … i + 2]
+    poison = f32x4.add(poison, f32x4.mul(x, zero));
+    const lo = f64x2.sub(f64x2.promote_low_f32x4(x), f64x2.mul(kk, f64x2.promote_low_f32x4(shifted)));
+    const xHigh = i8x16.shuffle(x, x, 8, 9, 10, 11, 12, 13, 14, 15, 8, 9, 10, 11, 12, 13, 14, 15);
+    const sHigh = i8x16.shuffle(shifted, shifted, 8, 9, 10, 11, 12, 13, 14, 15, 8, 9, 10, 11, 12, 13, 14, 15);
+    const hi = f64x2.sub(f64x2.promote_low_f32x4(xHigh), f64x2.mul(kk, f64x2.promote_low_f32x4(sHigh)));
+    v128.store(p, i8x16.shuffle(f32x4.demote_f64x2_zero(lo), f32x4.demote_f64x2_zero(hi), 0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23));
+    before = x;
+  }
+  let prev = <f64>f32x4.extract_lane(before, 3);
+  let bad: f64 = 0;
+  for (; p < end; p += 4) {
+    const x = <f64>load<f32>(p);
+    bad += x * 0;
+    store<f32>(p, <f32>(x - k * prev));
+    prev = x;
+  }
+  const sum = f32x4.extract_lane(poison, 0) + f32x4.extract_lane(poison, 1) + f32x4.extract_lane(poison, 2) + f32x4.extract_lane(poison, 3);
+  return sum == sum && bad == bad ? 1 : 0;
+}
+
+/**
  * MFCCs of frames 0 … count − 1 of the plan's input (frame j at input[j·hop …], windowSize long):
  * output[j·(C + 1) + k − 1] = c_k for k = 1 … C, output[j·(C + 1) + C] = log(1 + Σ (scale·y)²).
  */

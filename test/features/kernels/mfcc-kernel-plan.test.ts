@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DEFAULT_FEATURE_CONFIG, type FeatureConfig } from '../../../src/features/feature-config.ts';
 import { mfccKernelPlan } from '../../../src/features/kernels/mfcc-kernel-plan.ts';
+import { preEmphasise } from '../../../src/features/pre-emphasise.ts';
 import { meydaMfcc } from '../meyda-reference.ts';
 
 function signal(length: number, seed: number): Float32Array {
@@ -70,6 +71,42 @@ describe('mfccKernelPlan', () => {
     assert.throws(() => plan.run(new Float32Array(400 * 200), 0, plan.capacity + 1), new RegExp(`count must be an integer from 0 to ${plan.capacity}, got ${plan.capacity + 1}`));
     assert.throws(() => plan.run(x, 0, 1.5), /count must be an integer/);
     assert.equal(plan.run(x, 0, 0).length, 0);
+  });
+
+  it('should pre-emphasise its input in place bit for bit as preEmphasise does, at any offset and length', () => {
+    const plan = mfccKernelPlan(DEFAULT_FEATURE_CONFIG);
+    const x = signal(plan.inputLength, 5);
+    for (const [at, n] of [[0, plan.inputLength], [1, 4], [3, 5], [7, 1001], [100, 0], [plan.inputLength - 6, 6]]) {
+      for (const [k, previous] of [[0.97, x[at > 0 ? at - 1 : 0]], [0.5, -0.25], [0, 0]]) {
+        const expected = new Float32Array(n);
+        assert.equal(preEmphasise(x, at, at + n, k, previous, expected, 0), true);
+        const input = plan.input();
+        input.set(x);
+        assert.equal(plan.preEmphasiseInput(at, n, k, previous), true);
+        const got = plan.input().slice(at, at + n);
+        assert.deepEqual(new Uint32Array(got.buffer), new Uint32Array(expected.buffer), `at ${at}, n ${n}, k ${k}`);
+        assert.deepEqual(plan.input().subarray(0, at), x.subarray(0, at), 'samples before untouched');
+        assert.deepEqual(plan.input().subarray(at + n), x.subarray(at + n), 'samples after untouched');
+      }
+    }
+  });
+
+  it('should report a NaN or infinite sample anywhere in the pre-emphasised range, and refuse a range past the input', () => {
+    const plan = mfccKernelPlan(DEFAULT_FEATURE_CONFIG);
+    const x = signal(1001, 6);
+    // In the four-at-a-time part (each lane) and in the scalar tail (1001 = 4·250 + 1).
+    for (const bad of [0, 1, 2, 3, 501, 1000]) {
+      for (const value of [Number.NaN, Infinity, -Infinity]) {
+        const y = x.slice();
+        y[bad] = value;
+        plan.input().set(y);
+        assert.equal(plan.preEmphasiseInput(0, 1001, 0.97, 0), false, `${value} at ${bad}`);
+      }
+    }
+    plan.input().set(x);
+    assert.equal(plan.preEmphasiseInput(0, 1001, 0.97, 0), true);
+    assert.throws(() => plan.preEmphasiseInput(plan.inputLength - 3, 4, 0.97, 0), /pre-emphasis of input \[\d+, \d+\) outside the \d+ samples/);
+    assert.throws(() => plan.preEmphasiseInput(-1, 4, 0.97, 0), /outside/);
   });
 });
 
