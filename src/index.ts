@@ -88,7 +88,7 @@ export { paceRealtime } from './stream/pace-realtime.ts';
 
 /* learner */
 export type { FramePrediction, PredictionsEvent, MetricsEvent, StreamEndEvent, LearnerEvent } from './learner/learner-event.ts';
-export type { LearnerConfig, ResolvedLearnerConfig, LearnerPreset, LearnerOptimizer } from './learner/learner-config.ts';
+export type { LearnerConfig, ResolvedLearnerConfig, LearnerPreset, LearnerAlgorithm, LearnerOptimizer } from './learner/learner-config.ts';
 export { DEFAULT_LEARNER_CONFIG, resolveLearnerConfig } from './learner/learner-config.ts';
 export { selectBackend } from './learner/select-backend.ts';
 export type { BackendName, BackendSelection } from './learner/select-backend.ts';
