@@ -338,7 +338,7 @@ export class LearnerStream {
     let caches = window.map((s) => s.cache);
     const stale = window.some((s) => s.version !== learner.version);
     if (stale && !learner.config.reuseActivations) {
-      caches = this.recompute(n);
+      caches = this.recompute(n, n - steps);
       result.recomputed = true;
     }
     const loss = tbpttGradients(learner.params, learner.shape, caches, targets, Math.min(this.k2, n), this.grad, this.workspace);
@@ -361,8 +361,9 @@ export class LearnerStream {
    * Recomputes the last n steps with the current weights from the state entering them, because some
    * were computed before an update (k2 > k1, or another stream trained the shared model meanwhile).
    * The online state carried forward is left as it was: it produced the predictions already made.
+   * Only the steps from `outputFrom` on (the chunk, the only ones with targets) get the output layer.
    */
-  private recompute(n: number): StepCache[] {
+  private recompute(n: number, outputFrom: number): StepCache[] {
     const h = this.history;
     const initial = n === h.total ? this.zero : stateAfter(h.newest(n).cache);
     while (this.scratch.length < n) this.scratch.push(createStepCache(this.learner.shape));
@@ -370,7 +371,7 @@ export class LearnerStream {
     const window = h.last(n);
     for (let i = 0; i < n; i++) this.xs[i] = window[i].x;
     const caches = this.scratch.slice(0, n);
-    forwardSequence(this.learner.params, this.learner.shape, this.xs, initial, caches);
+    forwardSequence(this.learner.params, this.learner.shape, this.xs, initial, caches, outputFrom);
     return caches;
   }
 
