@@ -86,7 +86,7 @@ export function forwardSequence(
       outputs[t - from] = caches[t].logits;
     }
     K.matvecBatch(p, off.outW, O, H, inputs, outputs, 0, T - from, false);
-    for (let t = from; t < T; t++) softmaxOutput(p, off.outB, caches[t].logits, caches[t].probs, O);
+    for (let t = from; t < T; t++) softmaxOutput(p, off.outB, caches[t].logits, caches[t].probs, O, caches[t].softmax);
   }
   // Hold no views of the caches between calls: they keep their arena blocks alive.
   inputs.length = 0;

@@ -74,5 +74,5 @@ export function forwardStepBatch(
   }
   K.matvecBatch(p, off.outW, O, H, inputs, gates, 0, n, false);
   // The same output layer as forwardStep, operation for operation.
-  for (let i = 0; i < n; i++) softmaxOutput(p, off.outB, caches[i].logits, caches[i].probs, O);
+  for (let i = 0; i < n; i++) softmaxOutput(p, off.outB, caches[i].logits, caches[i].probs, O, caches[i].softmax);
 }

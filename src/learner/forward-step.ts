@@ -53,5 +53,5 @@ export function forwardStep(
     K.cellForward(g, 0, p, o.bIh, o.bHh, cache.cPrev[l], 0, cache.c[l], 0, cache.tanhC[l], 0, cache.h[l], 0, H);
   }
   K.matvec(p, off.outW, O, H, cache.h[L - 1], 0, cache.logits, 0, false);
-  softmaxOutput(p, off.outB, cache.logits, cache.probs, O);
+  softmaxOutput(p, off.outB, cache.logits, cache.probs, O, cache.softmax);
 }

@@ -9,13 +9,17 @@
  * @param logits O floats: W_out·h on entry, the logits on return.
  * @param probs O floats, overwritten with the probabilities.
  * @param O the number of classes.
+ * @param stats overwritten with [max, Σ exp(logit − max)] (float64), from which the loss is
+ *   log(sum) − (logit − max) with the very sum the probabilities were divided by.
  *
  * ## Example
  * ```ts
- * softmaxOutput(p, off.outB, cache.logits, cache.probs, shape.outputSize);
+ * softmaxOutput(p, off.outB, cache.logits, cache.probs, shape.outputSize, cache.softmax);
  * ```
  */
-export function softmaxOutput(p: Float32Array, outB: number, logits: Float32Array, probs: Float32Array, O: number): void {
+export function softmaxOutput(
+  p: Float32Array, outB: number, logits: Float32Array, probs: Float32Array, O: number, stats: Float64Array,
+): void {
   let max = -Infinity;
   for (let k = 0; k < O; k++) {
     logits[k] += p[outB + k];
@@ -28,4 +32,6 @@ export function softmaxOutput(p: Float32Array, outB: number, logits: Float32Arra
     sum += e;
   }
   for (let k = 0; k < O; k++) probs[k] /= sum;
+  stats[0] = max;
+  stats[1] = sum;
 }
