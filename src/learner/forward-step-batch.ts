@@ -4,6 +4,7 @@ import { stageInArena } from './kernels/stage-in-arena.ts';
 import type { LstmShape } from './lstm-shape.ts';
 import type { LstmState } from './lstm-state.ts';
 import { paramOffsets } from './math-param-offsets.ts';
+import { softmaxOutput } from './softmax-output.ts';
 import type { StepCache } from './step-cache.ts';
 
 /**
@@ -72,21 +73,6 @@ export function forwardStepBatch(
     gates[i] = caches[i].logits;
   }
   K.matvecBatch(p, off.outW, O, H, inputs, gates, 0, n, false);
-  for (let i = 0; i < n; i++) {
-    // The same output layer as forwardStep, operation for operation.
-    const logits = caches[i].logits;
-    const probs = caches[i].probs;
-    let max = -Infinity;
-    for (let k = 0; k < O; k++) {
-      logits[k] += p[off.outB + k];
-      if (logits[k] > max) max = logits[k];
-    }
-    let sum = 0;
-    for (let k = 0; k < O; k++) {
-      const e = Math.exp(logits[k] - max);
-      probs[k] = e;
-      sum += e;
-    }
-    for (let k = 0; k < O; k++) probs[k] /= sum;
-  }
+  // The same output layer as forwardStep, operation for operation.
+  for (let i = 0; i < n; i++) softmaxOutput(p, off.outB, caches[i].logits, caches[i].probs, O, caches[i].softmax);
 }

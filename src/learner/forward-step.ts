@@ -4,6 +4,7 @@ import { stageInArena } from './kernels/stage-in-arena.ts';
 import type { LstmShape } from './lstm-shape.ts';
 import type { LstmState } from './lstm-state.ts';
 import { paramOffsets } from './math-param-offsets.ts';
+import { softmaxOutput } from './softmax-output.ts';
 import type { StepCache } from './step-cache.ts';
 
 /**
@@ -51,19 +52,6 @@ export function forwardStep(
     K.matvec(p, o.wHh, 4 * H, H, cache.hPrev[l], 0, g, 0, true);
     K.cellForward(g, 0, p, o.bIh, o.bHh, cache.cPrev[l], 0, cache.c[l], 0, cache.tanhC[l], 0, cache.h[l], 0, H);
   }
-  const logits = cache.logits;
-  K.matvec(p, off.outW, O, H, cache.h[L - 1], 0, logits, 0, false);
-  let max = -Infinity;
-  for (let k = 0; k < O; k++) {
-    logits[k] += p[off.outB + k];
-    if (logits[k] > max) max = logits[k];
-  }
-  let sum = 0;
-  const probs = cache.probs;
-  for (let k = 0; k < O; k++) {
-    const e = Math.exp(logits[k] - max);
-    probs[k] = e;
-    sum += e;
-  }
-  for (let k = 0; k < O; k++) probs[k] /= sum;
+  K.matvec(p, off.outW, O, H, cache.h[L - 1], 0, cache.logits, 0, false);
+  softmaxOutput(p, off.outB, cache.logits, cache.probs, O, cache.softmax);
 }

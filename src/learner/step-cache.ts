@@ -27,6 +27,11 @@ export interface StepCache {
   /** Output layer: pre-softmax scores and softmax probabilities. */
   readonly logits: Float32Array;
   readonly probs: Float32Array;
+  /**
+   * The softmax's float64 max and sum of exponentials ([max, Σ exp(logit − max)]), so the loss
+   * reads log-sum-exp instead of summing the exponentials again (ordinary memory: no kernel reads it).
+   */
+  readonly softmax: Float64Array;
 }
 
 /**
@@ -77,7 +82,7 @@ export function createStepCache(shape: LstmShape): StepCache {
   const probs = take(O);
   // The engine may keep only views (stateAfter, probsOf) of a cache: they keep its block alive.
   keepBlockForViews(buf, [x, ...hPrev, ...cPrev, ...gates, ...c, ...tanhC, ...h, logits, probs]);
-  return { shape, buf, x, hPrev, cPrev, gates, c, tanhC, h, logits, probs };
+  return { shape, buf, x, hPrev, cPrev, gates, c, tanhC, h, logits, probs, softmax: new Float64Array(2) };
 }
 
 /**

@@ -179,13 +179,9 @@ export function tbpttGradients(
     const y = targets[t];
     if (y < 0) continue;
     const s = steps[t];
-    // Cross-entropy from logits, in float64 (−log p would lose digits when p is tiny).
-    const logits = s.logits;
-    let max = -Infinity;
-    for (let k = 0; k < O; k++) if (logits[k] > max) max = logits[k];
-    let sum = 0;
-    for (let k = 0; k < O; k++) sum += Math.exp(logits[k] - max);
-    lossSum += Math.log(sum) - (logits[y] - max);
+    // Cross-entropy from logits, in float64 (−log p would lose digits when p is tiny), with the
+    // max and the sum of exponentials the forward's softmax computed (the same float64 values).
+    lossSum += Math.log(s.softmax[1]) - (s.logits[y] - s.softmax[0]);
     const d = ws.dlogits[t];
     for (let k = 0; k < O; k++) d[k] = s.probs[k] * scale;
     d[y] -= scale;

@@ -103,9 +103,15 @@ describe('wasm SIMD kernels', () => {
         vs.push(v1);
         vsp.push(v2);
       }
+      // Every element gets its terms added in order, whichever loop of the kernel handles it
+      // (blocks, column tail, odd row): the bits of seven outerAdd calls.
+      const one = allocFloats(rows * cols);
+      one.set(a);
+      for (let i = 0; i < 7; i++) W.outerAdd(one, 0, rows, cols, us[i], 0, vs[i], 0);
       W.outerAddBatch(a, 0, rows, cols, us, vs, 7);
       tsKernels.outerAddBatch(ap, 0, rows, cols, usp, vsp, 7);
       assertClose(a, ap, 'outerAddBatch');
+      assert.deepEqual(a, one, 'outerAddBatch vs seven outerAdd calls');
       const [sc, scp] = randomPair(rows + 2);
       W.decayOuterAdd(a, 0, rows, cols, sc, 2, v, 1, x, 1);
       tsKernels.decayOuterAdd(ap, 0, rows, cols, scp, 2, vp, 1, xp, 1);

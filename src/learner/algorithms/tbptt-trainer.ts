@@ -44,7 +44,7 @@ export class TbpttTrainer implements StreamTrainer {
     let caches = window.map((s) => s.cache);
     let recomputed = false;
     if (window.some((s) => s.version !== model.version) && !model.config.reuseActivations) {
-      caches = this.recompute(n);
+      caches = this.recompute(n, n - steps);
       recomputed = true;
     }
     const loss = tbpttGradients(model.params, model.shape, caches, targets, Math.min(k2, n), grad, this.workspace);
@@ -63,8 +63,9 @@ export class TbpttTrainer implements StreamTrainer {
    * Recomputes the last n steps with the current weights from the state entering them, because some
    * were computed before an update (k2 > k1, or another stream trained the shared model meanwhile).
    * The online state carried forward is left as it was: it produced the predictions already made.
+   * Only the steps from `outputFrom` on (the chunk, the only ones with targets) get the output layer.
    */
-  private recompute(n: number): StepCache[] {
+  private recompute(n: number, outputFrom: number): StepCache[] {
     const h = this.history;
     const initial = n === h.total ? this.zero : stateAfter(h.newest(n).cache);
     while (this.scratch.length < n) this.scratch.push(createStepCache(this.model.shape));
@@ -72,7 +73,7 @@ export class TbpttTrainer implements StreamTrainer {
     const window = h.last(n);
     for (let i = 0; i < n; i++) this.xs[i] = window[i].x;
     const caches = this.scratch.slice(0, n);
-    forwardSequence(this.model.params, this.model.shape, this.xs, initial, caches);
+    forwardSequence(this.model.params, this.model.shape, this.xs, initial, caches, outputFrom);
     return caches;
   }
 }

@@ -86,7 +86,8 @@ export interface Kernels {
   // Live-stream kernels (batched inference, the decimator): kept together at the end.
   /**
    * y_i = W·x_i (or y_i += W·x_i) for each of n streams: xs[i] holds `cols` floats from its start,
-   * ys[i] `rows` floats from `yOff`. Bit-for-bit the results of n {@link matvec} calls.
+   * ys[i] `rows` floats from `yOff`. Bit-for-bit the results of n {@link matvec} calls. The ys must
+   * not overlap each other or any x (streams are computed two at a time).
    */
   matvecBatch(
     w: Float32Array, wOff: number, rows: number, cols: number,

@@ -212,27 +212,12 @@ export function outerAddBatch(a: usize, rows: i32, cols: i32, uPtrs: usize, vPtr
       v128.store(row0 + o, a0);
       v128.store(row1 + o, b0);
     }
-    for (; k < cols; k++) {
-      const o = <usize>k << 2;
-      let s0 = load<f32>(row0 + o);
-      let s1 = load<f32>(row1 + o);
-      for (let i = 0; i < n; i++) {
-        const ip = <usize>i << 2;
-        const up = <usize>load<u32>(uPtrs + ip) + ro;
-        const vk = load<f32>(<usize>load<u32>(vPtrs + ip) + o);
-        s0 += load<f32>(up) * vk;
-        s1 += load<f32>(up, 4) * vk;
-      }
-      store<f32>(row0 + o, s0);
-      store<f32>(row1 + o, s1);
-    }
   }
   // An odd last row.
   for (; r < rows; r++) {
     const row = a + <usize>r * stride;
     const ro = <usize>r << 2;
-    let k = 0;
-    for (; k < cols4; k += 4) {
+    for (let k = 0; k < cols4; k += 4) {
       const o = <usize>k << 2;
       let a0 = v128.load(row + o);
       for (let i = 0; i < n; i++) {
@@ -242,14 +227,39 @@ export function outerAddBatch(a: usize, rows: i32, cols: i32, uPtrs: usize, vPtr
       }
       v128.store(row + o, a0);
     }
-    for (; k < cols; k++) {
-      const o = <usize>k << 2;
-      let s = load<f32>(row + o);
+  }
+  // The last cols % 4 columns (39 inputs leave 3): four rows at a time, their four u entries one
+  // vector load, a column of A gathered into one register. Each element still gets its n terms
+  // added in order, as above, so the result does not depend on which loop handled it.
+  const rows4 = rows & ~3;
+  for (let k = cols4; k < cols; k++) {
+    const o = <usize>k << 2;
+    for (r = 0; r < rows4; r += 4) {
+      const p0 = a + <usize>r * stride + o;
+      const ro = <usize>r << 2;
+      let acc = f32x4.splat(load<f32>(p0));
+      acc = f32x4.replace_lane(acc, 1, load<f32>(p0 + stride));
+      acc = f32x4.replace_lane(acc, 2, load<f32>(p0 + 2 * stride));
+      acc = f32x4.replace_lane(acc, 3, load<f32>(p0 + 3 * stride));
+      for (let i = 0; i < n; i++) {
+        const ip = <usize>i << 2;
+        const uv = v128.load(<usize>load<u32>(uPtrs + ip) + ro);
+        acc = f32x4.add(acc, f32x4.mul(uv, v128.load32_splat(<usize>load<u32>(vPtrs + ip) + o)));
+      }
+      store<f32>(p0, f32x4.extract_lane(acc, 0));
+      store<f32>(p0 + stride, f32x4.extract_lane(acc, 1));
+      store<f32>(p0 + 2 * stride, f32x4.extract_lane(acc, 2));
+      store<f32>(p0 + 3 * stride, f32x4.extract_lane(acc, 3));
+    }
+    for (; r < rows; r++) {
+      const p0 = a + <usize>r * stride + o;
+      const ro = <usize>r << 2;
+      let s = load<f32>(p0);
       for (let i = 0; i < n; i++) {
         const ip = <usize>i << 2;
         s += load<f32>(<usize>load<u32>(uPtrs + ip) + ro) * load<f32>(<usize>load<u32>(vPtrs + ip) + o);
       }
-      store<f32>(row + o, s);
+      store<f32>(p0, s);
     }
   }
 }
@@ -576,7 +586,86 @@ export function matvecBatch(w: usize, rows: i32, cols: i32, xPtrs: usize, yPtrs:
     const w2 = w1 + stride;
     const w3 = w2 + stride;
     const ro = <usize>r << 2;
-    for (let i = 0; i < n; i++) {
+    let i = 0;
+    // Two streams at a time: each W load feeds both (eight independent sums in flight), each
+    // stream's sums still in matvec's order.
+    for (; i + 2 <= n; i += 2) {
+      const ip = <usize>i << 2;
+      const x = <usize>load<u32>(xPtrs + ip);
+      const xb = <usize>load<u32>(xPtrs + ip, 4);
+      let a0 = f32x4.splat(0);
+      let a1 = f32x4.splat(0);
+      let a2 = f32x4.splat(0);
+      let a3 = f32x4.splat(0);
+      let b0 = f32x4.splat(0);
+      let b1 = f32x4.splat(0);
+      let b2 = f32x4.splat(0);
+      let b3 = f32x4.splat(0);
+      let k = 0;
+      for (; k < cols4; k += 4) {
+        const o = <usize>k << 2;
+        const xv = v128.load(x + o);
+        const xw = v128.load(xb + o);
+        const m0 = v128.load(w0 + o);
+        const m1 = v128.load(w1 + o);
+        const m2 = v128.load(w2 + o);
+        const m3 = v128.load(w3 + o);
+        a0 = f32x4.add(a0, f32x4.mul(m0, xv));
+        a1 = f32x4.add(a1, f32x4.mul(m1, xv));
+        a2 = f32x4.add(a2, f32x4.mul(m2, xv));
+        a3 = f32x4.add(a3, f32x4.mul(m3, xv));
+        b0 = f32x4.add(b0, f32x4.mul(m0, xw));
+        b1 = f32x4.add(b1, f32x4.mul(m1, xw));
+        b2 = f32x4.add(b2, f32x4.mul(m2, xw));
+        b3 = f32x4.add(b3, f32x4.mul(m3, xw));
+      }
+      let s0 = hsum(a0);
+      let s1 = hsum(a1);
+      let s2 = hsum(a2);
+      let s3 = hsum(a3);
+      let t0 = hsum(b0);
+      let t1 = hsum(b1);
+      let t2 = hsum(b2);
+      let t3 = hsum(b3);
+      for (; k < cols; k++) {
+        const o = <usize>k << 2;
+        const xk = load<f32>(x + o);
+        const xl = load<f32>(xb + o);
+        const e0 = load<f32>(w0 + o);
+        const e1 = load<f32>(w1 + o);
+        const e2 = load<f32>(w2 + o);
+        const e3 = load<f32>(w3 + o);
+        s0 += e0 * xk;
+        s1 += e1 * xk;
+        s2 += e2 * xk;
+        s3 += e3 * xk;
+        t0 += e0 * xl;
+        t1 += e1 * xl;
+        t2 += e2 * xl;
+        t3 += e3 * xl;
+      }
+      const yo = <usize>load<u32>(yPtrs + ip) + ro;
+      const yb = <usize>load<u32>(yPtrs + ip, 4) + ro;
+      if (acc != 0) {
+        s0 += load<f32>(yo);
+        s1 += load<f32>(yo, 4);
+        s2 += load<f32>(yo, 8);
+        s3 += load<f32>(yo, 12);
+        t0 += load<f32>(yb);
+        t1 += load<f32>(yb, 4);
+        t2 += load<f32>(yb, 8);
+        t3 += load<f32>(yb, 12);
+      }
+      store<f32>(yo, s0);
+      store<f32>(yo, s1, 4);
+      store<f32>(yo, s2, 8);
+      store<f32>(yo, s3, 12);
+      store<f32>(yb, t0);
+      store<f32>(yb, t1, 4);
+      store<f32>(yb, t2, 8);
+      store<f32>(yb, t3, 12);
+    }
+    for (; i < n; i++) {
       const ip = <usize>i << 2;
       const x = <usize>load<u32>(xPtrs + ip);
       let a0 = f32x4.splat(0);
