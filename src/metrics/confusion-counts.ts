@@ -42,6 +42,17 @@ export class ConfusionCounts {
     return out;
   }
 
+  /**
+   * Every non-zero cell as [reference, predicted, frames], in no set order: the confusion matrix
+   * for statistics beyond accuracy (e.g. `cohenKappa(counts.cells())`).
+   */
+  *cells(): IterableIterator<[string, string, number]> {
+    for (const [key, n] of this.counts) {
+      const [truth, predicted] = key.split('\u0000');
+      yield [truth, predicted, n];
+    }
+  }
+
   /** The `n` most frequent errors, as [reference, predicted, frames], most frequent first. */
   topConfusions(n: number): [string, string, number][] {
     const errors: [string, string, number][] = [];
