@@ -1,9 +1,11 @@
 /**
  * Pipeline: corpus entries → features (fixed normalisation) → a frozen, predict-only stream of
- * the shared learner → framewise confusion counts. Used for held-out evaluation after each
+ * the shared learner → framewise confusion counts and agreement statistics (Cohen's kappa,
+ * the no-change classifier's accuracy, Kappa-Temporal). Used for held-out evaluation after each
  * replay epoch and by `phonestream eval`.
  */
-import { concatMap, defer, filter, finalize, reduce, type Observable } from 'rxjs';
+import { concatMap, defer, filter, finalize, map, reduce, type Observable } from 'rxjs';
+import { TemporalAgreement } from '../src/metrics/kappa-temporal.ts';
 import { preparedToFrameEvents } from '../src/features/prepared-to-frame-events.ts';
 import type { FeaturePool } from '../src/threads/feature-pool.ts';
 import { readPreparedCorpus } from '../src/threads/read-prepared-corpus.ts';
@@ -18,6 +20,7 @@ import {
   type LearnerEvent,
   type OnlineLearner,
   type PredictionsEvent,
+  type StreamEndEvent,
 } from '../src/index.ts';
 
 export interface EvaluateCorpusOptions {
@@ -32,8 +35,31 @@ export interface EvaluateCorpusOptions {
   pool?: FeaturePool;
 }
 
+/** What {@link scoreCorpus} emits: the same labelled frames, counted two ways. */
+export interface CorpusScore {
+  /** Confusion counts: accuracy, the most confused pairs, folding. */
+  counts: ConfusionCounts;
+  /** Accuracy, Cohen's kappa, no-change accuracy and Kappa-Temporal, utterance boundaries kept. */
+  agreement: TemporalAgreement;
+}
+
 /** Scores every labelled frame of `entries` without training; emits the counts once, at the end. */
 export function evaluateCorpus(o: EvaluateCorpusOptions): Observable<ConfusionCounts> {
+  return scoreCorpus(o).pipe(map((s) => s.counts));
+}
+
+/**
+ * Scores every labelled frame of `entries` without training; emits the confusion counts and the
+ * agreement statistics once, at the end. The agreement is fed in stream order and told of each
+ * utterance's end, since the no-change classifier repeats the previous frame of the same utterance.
+ *
+ * ## Example
+ * ```ts
+ * const { counts, agreement } = await lastValueFrom(scoreCorpus({ entries, learner, features }));
+ * agreement.kappaTemporal();
+ * ```
+ */
+export function scoreCorpus(o: EvaluateCorpusOptions): Observable<CorpusScore> {
   return defer(() => {
     const stream = o.learner.openStream(o.stream ?? 'eval', { train: false });
     const frames$ = o.pool
@@ -44,12 +70,21 @@ export function evaluateCorpus(o: EvaluateCorpusOptions): Observable<ConfusionCo
           concatMap((utterance) => utteranceToFrameEvents(utterance, o.features, { stream: stream.id })),
         );
     return frames$.pipe(
-    learnOnline(stream),
-    filter((e: LearnerEvent): e is PredictionsEvent => e.kind === 'predictions'),
-    reduce((counts, e) => {
-      for (const f of e.frames) if (f.truth !== undefined) counts.add(f.truth, f.label);
-      return counts;
-    }, new ConfusionCounts()),
+      learnOnline(stream),
+      filter((e: LearnerEvent): e is PredictionsEvent | StreamEndEvent => e.kind === 'predictions' || e.kind === 'end'),
+      reduce((score, e) => {
+        // learnOnline emits an utterance's last predictions before its `end`.
+        if (e.kind === 'end') {
+          score.agreement.endUtterance();
+          return score;
+        }
+        for (const f of e.frames) {
+          if (f.truth === undefined) continue;
+          score.counts.add(f.truth, f.label);
+          score.agreement.add(f.truth, f.label);
+        }
+        return score;
+      }, { counts: new ConfusionCounts(), agreement: new TemporalAgreement() }),
       finalize(() => stream.close()),
     );
   });

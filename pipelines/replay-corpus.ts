@@ -5,7 +5,7 @@
  *
  *   entries ─► readCorpus ─► utteranceToFrameEvents (running normalisation carried across
  *   utterances) ─► [paceRealtime(100)] ─► learnOnline(train stream) ─► LearnerEvents
- *   held-out entries ─► evaluateCorpus (normalised with the training statistics) ─► EpochEvent
+ *   held-out entries ─► scoreCorpus (normalised with the training statistics) ─► EpochEvent
  *
  * With `threads` > 1, worker threads read the files and compute the features up to (not including)
  * normalisation, a few utterances ahead, while this thread normalises them in corpus order and
@@ -33,11 +33,12 @@ import {
   type FrameEvent,
   type LearnerEvent,
   type OnlineLearner,
+  type TemporalAgreement,
 } from '../src/index.ts';
 import { preparedToFrameEvents } from '../src/features/prepared-to-frame-events.ts';
 import { FeaturePool } from '../src/threads/feature-pool.ts';
 import { readPreparedCorpus } from '../src/threads/read-prepared-corpus.ts';
-import { evaluateCorpus } from './evaluate-corpus.ts';
+import { scoreCorpus, type CorpusScore } from './evaluate-corpus.ts';
 
 export interface ReplayCorpusOptions {
   train: readonly CorpusEntry[];
@@ -78,6 +79,11 @@ export interface EpochEvent {
   epoch: number;
   /** Counts over the held-out frames (empty when nothing is held out). */
   heldOut: ConfusionCounts | null;
+  /**
+   * Accuracy, Cohen's kappa, the no-change classifier's accuracy and Kappa-Temporal over the same
+   * held-out frames (null when nothing is held out).
+   */
+  heldOutAgreement: TemporalAgreement | null;
   /** The normalisation statistics of the training stream at the end of the epoch. */
   stats: RunningStats;
 }
@@ -110,10 +116,10 @@ export function replayCorpus(o: ReplayCorpusOptions): Observable<ReplayEvent> {
           );
       // defer: the held-out files are normalised with the statistics as they are at the END of
       // the epoch's training, not as they were when the epoch was set up (empty, in epoch 1).
-      const evaluation$: Observable<ConfusionCounts | null> =
+      const evaluation$: Observable<CorpusScore | null> =
         heldOut.length === 0
           ? of(null)
-          : defer(() => evaluateCorpus({
+          : defer(() => scoreCorpus({
               entries: heldOut,
               learner: o.learner,
               features:
@@ -131,7 +137,9 @@ export function replayCorpus(o: ReplayCorpusOptions): Observable<ReplayEvent> {
       );
       return concat(
         training$,
-        evaluation$.pipe(map((counts): EpochEvent => ({ kind: 'epoch', epoch: n, heldOut: counts, stats }))),
+        evaluation$.pipe(
+          map((score): EpochEvent => ({ kind: 'epoch', epoch: n, heldOut: score?.counts ?? null, heldOutAgreement: score?.agreement ?? null, stats })),
+        ),
       );
     });
     const all = Number.isFinite(epochs) ? (epochs > 0 ? oneEpoch.pipe(repeat(epochs)) : EMPTY) : oneEpoch.pipe(repeat());

@@ -134,6 +134,9 @@ export type { Checkpoint } from './checkpoint/load-checkpoint.ts';
 
 /* metrics */
 export { ConfusionCounts } from './metrics/confusion-counts.ts';
+export { cohenKappa, chanceAgreement, type ConfusionCell } from './metrics/cohen-kappa.ts';
+export { kappaFromAgreement } from './metrics/kappa-from-agreement.ts';
+export { kappaTemporal, noChangeAccuracy, TemporalAgreement, type AgreementSummary } from './metrics/kappa-temporal.ts';
 
 /* server */
 export { PROTOCOL_VERSION, decodeClientMessage, encodeServerMessage } from './server/messages.ts';

@@ -93,7 +93,7 @@ const comparable = (events: ReplayEvent[]) =>
       const { framesPerSecond: _, ...rest } = e;
       return rest;
     }
-    if (e.kind === 'epoch') return { ...e, heldOut: e.heldOut?.topConfusions(1e9), heldOutAccuracy: e.heldOut?.accuracy(), stats: e.stats.toJSON() };
+    if (e.kind === 'epoch') return { ...e, heldOut: e.heldOut?.topConfusions(1e9), heldOutAccuracy: e.heldOut?.accuracy(), heldOutAgreement: e.heldOutAgreement?.summary(), stats: e.stats.toJSON() };
     return e;
   });
 

@@ -6,6 +6,8 @@ import { replayCorpus, type EpochEvent } from '../../pipelines/replay-corpus.ts'
 import {
   DEFAULT_FEATURE_CONFIG,
   OnlineLearner,
+  cohenKappa,
+  kappaTemporal,
   discoverPhoneSet,
   featureDims,
   listCorpus,
@@ -35,6 +37,19 @@ describe('replayCorpus pipeline', () => {
       const heldOutFrames = epochs[0].heldOut!.frames;
       assert.ok(heldOutFrames > 100, `${heldOutFrames} held-out frames`);
       for (const e of epochs) assert.equal(e.heldOut?.frames, heldOutFrames);
+      // The agreement statistics count the same frames, with the held-out utterances' boundaries.
+      for (const e of epochs) {
+        const a = e.heldOutAgreement!;
+        assert.equal(a.frames, heldOutFrames);
+        assert.equal(a.utterances, heldOut.length);
+        assert.equal(a.accuracy(), e.heldOut!.accuracy());
+        assert.ok(Math.abs(a.kappa()! - cohenKappa(e.heldOut!.cells())!) < 1e-12, `κ ${a.kappa()}`);
+        // labels last many 10 ms frames: repeating the previous one is right most of the time
+        assert.ok(a.noChangeAccuracy()! > 0.8 && a.noChangeAccuracy()! < 1, `no-change ${a.noChangeAccuracy()}`);
+        assert.equal(a.kappaTemporal(), kappaTemporal(a.accuracy(), a.noChangeAccuracy()));
+      }
+      // the no-change classifier depends on the reference labels only: the same every epoch
+      assert.equal(new Set(epochs.map((e) => e.heldOutAgreement!.noChangeAccuracy())).size, 1);
       const framesPerEpoch = ends.slice(0, train.length).reduce((n, e) => n + e.frames, 0);
       const metrics = events.filter((e): e is LearnerEvent & { kind: 'metrics' } => e.kind === 'metrics' && e.stream === 'replay');
       assert.equal(metrics.at(-1)!.frames, framesPerEpoch, 'each pass is its own stream: the last metrics count pass 4');
