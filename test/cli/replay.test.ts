@@ -102,6 +102,38 @@ describe('phonestream replay', () => {
     assert.ok(mismatch.stderr.includes(`replay: --dims 39, but the checkpoint ${ckpt} takes 26-dim features; leave --dims out with --load`), mismatch.stderr);
   });
 
+  it('should write held-out kappa, Kappa-Temporal and the no-change accuracy per epoch and in the summary, and print them', async () => {
+    const summaryPath = join(dir, 'agreement.json');
+    const res = await cli('replay', CORPUS, '--hidden', '16', '--summary', summaryPath, '--quiet');
+    assert.equal(res.code, 0, res.stderr);
+    const s = await readJson(summaryPath);
+    assert.equal(s.epochs.length, 1);
+    const [e] = s.epochs;
+    for (const key of ['heldOutAccuracy', 'heldOutKappa', 'heldOutKappaTemporal', 'heldOutNoChangeAccuracy']) {
+      assert.equal(typeof s[key], 'number', `${key} ${s[key]}`);
+      assert.equal(s[key], e[key], `the summary's ${key} is the last epoch's`);
+    }
+    assert.ok(s.heldOutKappa >= -1 && s.heldOutKappa <= 1, `κ ${s.heldOutKappa}`);
+    // phones last many 10 ms frames, so repeating the previous label is right most of the time;
+    // each utterance's first frame is a miss, so it is below 1
+    assert.ok(s.heldOutNoChangeAccuracy > 0.5 && s.heldOutNoChangeAccuracy < 1, `no-change ${s.heldOutNoChangeAccuracy}`);
+    const p = s.heldOutNoChangeAccuracy;
+    assert.ok(s.heldOutKappaTemporal <= 1 && s.heldOutKappaTemporal >= -p / (1 - p), `κ-temporal ${s.heldOutKappaTemporal}`);
+    assert.ok(Math.abs(s.heldOutKappaTemporal - (s.heldOutAccuracy - p) / (1 - p)) < 1e-12, 'κ_per = (p_o − p_per)/(1 − p_per)');
+    assert.match(res.stdout, /held-out accuracy [\d.]+% \(κ -?[\d.]+, κ-temporal -?[\d.]+ vs no-change [\d.]+%\) \(\d+ frames, 1 files\)/);
+
+    // nothing held out: the fields are there, null
+    const noneHeld = join(dir, 'none-held.json');
+    const none = await cli('replay', CORPUS, '--hidden', '16', '--held-out', '0', '--summary', noneHeld, '--quiet');
+    assert.equal(none.code, 0, none.stderr);
+    const n = await readJson(noneHeld);
+    for (const key of ['heldOutAccuracy', 'heldOutKappa', 'heldOutKappaTemporal', 'heldOutNoChangeAccuracy']) {
+      assert.equal(n[key], null, key);
+      assert.equal(n.epochs[0][key], null, key);
+    }
+    assert.match(none.stdout, /held-out accuracy n\/a \(0 frames, 0 files\)/);
+  });
+
   it('should give the same summary and the same checkpoint, byte for byte, with --threads 1 and --threads 2', async () => {
     const runs = await Promise.all(
       ['1', '2'].map(async (threads) => {
@@ -116,7 +148,7 @@ describe('phonestream replay', () => {
     );
     const [one, two] = runs;
     assert.deepEqual([one.s.threads, two.s.threads], [1, 2]);
-    for (const key of ['frames', 'utterances', 'pass1PrequentialAccuracy', 'lastPassTrainingAccuracy', 'heldOutAccuracy', 'loss', 'epochs', 'heldOutTopConfusions']) {
+    for (const key of ['frames', 'utterances', 'pass1PrequentialAccuracy', 'lastPassTrainingAccuracy', 'heldOutAccuracy', 'heldOutKappa', 'heldOutKappaTemporal', 'heldOutNoChangeAccuracy', 'loss', 'epochs', 'heldOutTopConfusions']) {
       assert.deepEqual(two.s[key], one.s[key], key);
     }
     assert.ok(one.s.heldOutAccuracy > 0, 'held-out files were scored');

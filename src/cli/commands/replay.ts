@@ -14,6 +14,7 @@ import type { BackendName } from '../../learner/select-backend.ts';
 import type { ReplayEvent } from '../../../pipelines/replay-corpus.ts';
 import type { CliCommand } from '../cli-command.ts';
 import { assertCorpusPhones } from '../assert-corpus-phones.ts';
+import { formatAgreement } from '../format-agreement.ts';
 import { discoverCorpusPhones } from '../discover-corpus-phones.ts';
 import { LEARNER_OPTION_SPECS, LEARNER_OPTIONS_HELP, learnerOptionsFrom, loadOverridesFrom } from '../learner-options.ts';
 import { listCorpora } from '../list-corpora.ts';
@@ -25,7 +26,9 @@ const HELP = `Usage: phonestream replay CORPUS... [options]
 
 Replays a labelled corpus as a stream: each 10 ms frame is predicted by the online LSTM, then
 learned from by TBPTT(k1, k2). Prints a progress bar (plain lines when not a terminal) and a
-summary; held-out files (split by file, fixed seed) are scored after each epoch.
+summary; held-out files (split by file, fixed seed) are scored after each epoch: accuracy,
+Cohen's kappa, and Kappa-Temporal against the no-change classifier (repeat the previous frame's
+true label; its accuracy is reported too).
 
 CORPUS is a directory: audio files (.wav, TIMIT .WAV/.sph) with label files of the same stem
 (.PHN, .lab, .TextGrid) beside them or in a sibling directory.
@@ -206,6 +209,12 @@ class ReplaySummary {
     /** Passes 2 and later: the same running score on frames already learned from in earlier passes. */
     trainingAccuracy: number | null;
     heldOutAccuracy: number | null;
+    /** Cohen's kappa of the held-out frames: accuracy corrected for chance agreement. */
+    heldOutKappa: number | null;
+    /** Kappa-Temporal: held-out accuracy measured against the no-change classifier (≤ 0: no better). */
+    heldOutKappaTemporal: number | null;
+    /** Accuracy of repeating the previous frame's true label (each utterance's first frame a miss). */
+    heldOutNoChangeAccuracy: number | null;
     heldOutFrames: number;
     utterances: number;
     skippedUpdates: number;
@@ -242,6 +251,9 @@ class ReplaySummary {
         prequentialAccuracy: first ? this.pass.accuracy : null,
         trainingAccuracy: first ? null : this.pass.accuracy,
         heldOutAccuracy: ev.heldOut?.accuracy() ?? null,
+        heldOutKappa: ev.heldOutAgreement?.kappa() ?? null,
+        heldOutKappaTemporal: ev.heldOutAgreement?.kappaTemporal() ?? null,
+        heldOutNoChangeAccuracy: ev.heldOutAgreement?.noChangeAccuracy() ?? null,
         heldOutFrames: ev.heldOut?.frames ?? 0,
         utterances: this.pass.utterances,
         skippedUpdates: this.pass.skippedUpdates,
@@ -282,6 +294,9 @@ class ReplaySummary {
       pass1PrequentialAccuracy: this.epochResults[0]?.prequentialAccuracy ?? (this.epoch === 1 ? this.pass.accuracy : null),
       lastPassTrainingAccuracy: lastTraining?.trainingAccuracy ?? null,
       heldOutAccuracy: last?.heldOutAccuracy ?? null,
+      heldOutKappa: last?.heldOutKappa ?? null,
+      heldOutKappaTemporal: last?.heldOutKappaTemporal ?? null,
+      heldOutNoChangeAccuracy: last?.heldOutNoChangeAccuracy ?? null,
       loss: this.pass.loss,
       skippedUpdates: this.skippedBefore + this.pass.skippedUpdates,
       /** Weight updates this replay applied. */
@@ -317,7 +332,10 @@ function formatSummary(s: ReturnType<ReplaySummary['toJSON']> & { heldOutFiles: 
         (e.epoch === 1
           ? `prequential accuracy ${pct(e.prequentialAccuracy)} (each frame predicted before learning from it, first sight)`
           : `training accuracy ${pct(e.trainingAccuracy)} (on frames already learned from in earlier passes)`) +
-        `, held-out accuracy ${pct(e.heldOutAccuracy)} (${e.heldOutFrames} frames, ${s.heldOutFiles} files)`,
+        `, held-out accuracy ${pct(e.heldOutAccuracy)} ` +
+        // nothing held out: one n/a is enough
+        (e.heldOutAccuracy === null ? '' : `${formatAgreement(e.heldOutKappa, e.heldOutKappaTemporal, e.heldOutNoChangeAccuracy)} `) +
+        `(${e.heldOutFrames} frames, ${s.heldOutFiles} files)`,
     ),
     `mean training loss of the last pass ${s.loss === null ? 'n/a' : s.loss.toFixed(3)}` +
       (s.skippedUpdates > 0 ? `, ${s.skippedUpdates} update(s) skipped (non-finite loss, gradient or weights)` : ''),
