@@ -9,7 +9,7 @@ import { readAudioFile } from '../../src/audio/read-audio-file.ts';
 import { loadCheckpoint } from '../../src/checkpoint/load-checkpoint.ts';
 import { listCorpus } from '../../src/corpus/list-corpus.ts';
 import { selectBackend } from '../../src/learner/select-backend.ts';
-import { evaluateCorpus } from '../../pipelines/evaluate-corpus.ts';
+import { evaluateCorpus, scoreCorpus } from '../../pipelines/evaluate-corpus.ts';
 
 const CORPUS = 'fixtures/corpus';
 
@@ -39,6 +39,13 @@ describe('phonestream eval', () => {
     assert.equal(e.files, 6);
     assert.equal(e.frames, samples.reduce((a, n) => a + Math.floor((n - 400) / 160) + 1, 0));
     assert.ok(e.accuracy >= 0 && e.accuracy <= 1, `accuracy ${e.accuracy}`);
+    assert.ok(e.kappa >= -1 && e.kappa <= 1, `κ ${e.kappa}`);
+    // 6 utterances, each starting with a no-change miss; phones last many frames
+    assert.ok(e.noChangeAccuracy > 0.5 && e.noChangeAccuracy <= 1 - 6 / e.frames, `no-change ${e.noChangeAccuracy}`);
+    const p = e.noChangeAccuracy;
+    assert.ok(e.kappaTemporal <= 1 && e.kappaTemporal >= -p / (1 - p), `κ-temporal ${e.kappaTemporal}`);
+    assert.ok(Math.abs(e.kappaTemporal - (e.accuracy - p) / (1 - p)) < 1e-12);
+    assert.match(res.stdout, /framewise accuracy: [\d.]+% on the model's \d+ phones \(κ -?[\d.]+, κ-temporal -?[\d.]+ vs no-change [\d.]+%\)\n/);
     assert.equal(e.folded39, null, 'LJSpeech phones are not TIMIT 61');
     assert.ok(Array.isArray(e.topConfusions) && e.topConfusions.length > 0 && e.topConfusions.length <= 10);
     let previous = Infinity;
@@ -57,12 +64,17 @@ describe('phonestream eval', () => {
     await selectBackend(e.backend);
     const { learner, features, stats } = await loadCheckpoint(ckpt, { trainable: false });
     try {
-      const counts = await lastValueFrom(
-        evaluateCorpus({ entries, learner, features: { ...features, normalization: { kind: 'fixed', stats: stats.toJSON() } } }),
-      );
+      const fixed = { ...features, normalization: { kind: 'fixed' as const, stats: stats.toJSON() } };
+      const counts = await lastValueFrom(evaluateCorpus({ entries, learner, features: fixed }));
       assert.equal(counts.frames, e.frames);
       assert.equal(counts.accuracy(), e.accuracy);
       assert.deepEqual(counts.topConfusions(10), e.topConfusions);
+      const { agreement } = await lastValueFrom(scoreCorpus({ entries, learner, features: fixed }));
+      assert.equal(agreement.utterances, 6);
+      assert.deepEqual(
+        { kappa: agreement.kappa(), kappaTemporal: agreement.kappaTemporal(), noChangeAccuracy: agreement.noChangeAccuracy() },
+        { kappa: e.kappa, kappaTemporal: e.kappaTemporal, noChangeAccuracy: e.noChangeAccuracy },
+      );
     } finally {
       learner.dispose();
     }

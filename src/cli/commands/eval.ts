@@ -6,8 +6,10 @@ import { PHONE_SETS } from '../../labels/phone-sets.ts';
 import { foldTimit39 } from '../../labels/fold-timit-39.ts';
 import type { BackendName } from '../../learner/select-backend.ts';
 import type { ConfusionCounts } from '../../metrics/confusion-counts.ts';
+import type { TemporalAgreement } from '../../metrics/kappa-temporal.ts';
 import type { CliCommand } from '../cli-command.ts';
 import { assertCorpusPhones } from '../assert-corpus-phones.ts';
+import { formatAgreement } from '../format-agreement.ts';
 import { listCorpora } from '../list-corpora.ts';
 import { choiceOption, numberOption, parseOptions } from '../parse-options.ts';
 
@@ -15,7 +17,9 @@ const HELP = `Usage: phonestream eval CORPUS... --load DIR [options]
 
 Scores a trained model framewise on a labelled corpus, with frozen weights: accuracy on the
 model's phone set, folded to TIMIT's 39 classes as well when the model uses TIMIT's 61 phones,
-and the most confused pairs. Features are normalised with the checkpoint's statistics.
+the most confused pairs, Cohen's kappa, and Kappa-Temporal against the no-change classifier
+(repeat the previous frame's true label; its accuracy is reported too). Features are normalised
+with the checkpoint's statistics.
 
 Options:
   --load DIR          the checkpoint to score (required)
@@ -43,7 +47,7 @@ export const command: CliCommand = {
     const onProblem = (p: CorpusProblem) => process.stderr.write(`skipped ${p.file}: ${p.message}\n`);
     const listed = await listCorpora(positionals, onProblem);
     // TensorFlow.js loads only now (seconds), so a mistyped option or path is reported at once
-    const [{ selectBackend }, { loadCheckpoint }, { evaluateCorpus }] = await Promise.all([
+    const [{ selectBackend }, { loadCheckpoint }, { scoreCorpus }] = await Promise.all([
       import('../../learner/select-backend.ts'),
       import('../../checkpoint/load-checkpoint.ts'),
       import('../../../pipelines/evaluate-corpus.ts'),
@@ -53,8 +57,8 @@ export const command: CliCommand = {
     try {
       const entries = await assertCorpusPhones(listed, learner.config.phones, onProblem, positionals.join(', '));
       const started = performance.now();
-      const counts = await lastValueFrom(
-        evaluateCorpus({ entries, learner, features: { ...features, normalization: { kind: 'fixed', stats: stats.toJSON() } }, onProblem }),
+      const { counts, agreement } = await lastValueFrom(
+        scoreCorpus({ entries, learner, features: { ...features, normalization: { kind: 'fixed', stats: stats.toJSON() } }, onProblem }),
       );
       const seconds = (performance.now() - started) / 1000;
       const isTimit = learner.config.phones.every((p) => (PHONE_SETS.timit61 as readonly string[]).includes(p)) && learner.config.phones.length > 45;
@@ -63,13 +67,19 @@ export const command: CliCommand = {
         files: entries.length,
         frames: counts.frames,
         accuracy: counts.accuracy(),
+        /** Cohen's kappa: accuracy corrected for chance agreement (on the model's phone set). */
+        kappa: agreement.kappa(),
+        /** Kappa-Temporal: accuracy measured against the no-change classifier (≤ 0: no better). */
+        kappaTemporal: agreement.kappaTemporal(),
+        /** Accuracy of repeating the previous frame's true label (each utterance's first frame a miss). */
+        noChangeAccuracy: agreement.noChangeAccuracy(),
         phoneSet: learner.config.phones.length,
         folded39: folded && { frames: folded.frames, accuracy: folded.accuracy(), topConfusions: folded.topConfusions(top) },
         topConfusions: counts.topConfusions(top),
         seconds,
         backend: selection.backend,
       };
-      process.stdout.write(formatResult(result, counts, folded));
+      process.stdout.write(formatResult(result, counts, agreement, folded));
       if (typeof values.summary === 'string') await writeFile(values.summary, JSON.stringify(result, null, 2) + '\n');
       return 0;
     } finally {
@@ -80,12 +90,18 @@ export const command: CliCommand = {
 
 const pct = (x: number | null) => (x === null ? 'n/a' : `${(100 * x).toFixed(1)}%`);
 
-function formatResult(r: { files: number; phoneSet: number; seconds: number }, counts: ConfusionCounts, folded: ConfusionCounts | null): string {
+function formatResult(
+  r: { files: number; phoneSet: number; seconds: number },
+  counts: ConfusionCounts,
+  agreement: TemporalAgreement,
+  folded: ConfusionCounts | null,
+): string {
   const pairs = (c: ConfusionCounts) =>
     c.topConfusions(10).map(([t, p, n]) => `  ${t.padEnd(5)} → ${p.padEnd(5)} ${String(n).padStart(6)} frames (${pct(n / c.frames)})`);
   const lines = [
     `eval: ${r.files} files, ${counts.frames} frames in ${r.seconds.toFixed(1)} s`,
-    `framewise accuracy: ${pct(counts.accuracy())} on the model's ${r.phoneSet} phones`,
+    `framewise accuracy: ${pct(counts.accuracy())} on the model's ${r.phoneSet} phones ` +
+      formatAgreement(agreement.kappa(), agreement.kappaTemporal(), agreement.noChangeAccuracy()),
   ];
   if (folded) lines.push(`framewise accuracy folded to 39: ${pct(folded.accuracy())}`);
   lines.push('most confused (reference → predicted):', ...pairs(folded ?? counts));
