@@ -36,8 +36,8 @@ interface Step {
 function forward(params: Float32Array, shape: LstmShape, xs: Float32Array[]): Step[] {
   const { inputSize: I, hiddenSize: H, layers: L, outputSize: O } = shape;
   const off = paramOffsets(shape);
-  let h = Array.from({ length: L }, () => new Float64Array(H));
-  let c = Array.from({ length: L }, () => new Float64Array(H));
+  let h: Float64Array[] = Array.from({ length: L }, () => new Float64Array(H));
+  let c: Float64Array[] = Array.from({ length: L }, () => new Float64Array(H));
   return xs.map((x32) => {
     const x = Float64Array.from(x32);
     const step: Step = { x, hPrev: h, cPrev: c, gates: [], tanhC: [], h: [], probs: new Float64Array(O) };
