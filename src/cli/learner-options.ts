@@ -7,6 +7,7 @@ export const LEARNER_OPTION_SPECS = {
   preset: { type: 'string' },
   k1: { type: 'string' },
   k2: { type: 'string' },
+  truncation: { type: 'string' },
   hidden: { type: 'string' },
   layers: { type: 'string' },
   delay: { type: 'string' },
@@ -30,6 +31,9 @@ export const LEARNER_OPTIONS_HELP = `Learner options (ignored with --load, excep
                       (k1 = 1, k2 as given); utterance: one update per utterance (full BPTT)
   --k1 N              frames between weight updates (default 20; 1 for the forward-mode algorithms)
   --k2 N              steps the gradient flows back (default 20; may be <, = or > k1)
+  --truncation window|per-frame
+                      window (default): the gradient flows through the last k2 steps of each chunk
+                      per-frame: each frame's loss flows back k2 steps from that frame (slower)
   --hidden N          LSTM units per layer (default 128)
   --layers 1|2        stacked LSTM layers (default 1)
   --delay N           target delay in frames: output t is trained on label t-N (default 0)
@@ -68,6 +72,7 @@ export function learnerOptionsFrom(values: Values): Partial<LearnerConfig> {
   set('preset', choiceOption('preset', values.preset, ['tbptt', 'framewise', 'utterance'] as const));
   set('k1', numberOption('k1', values.k1, { min: 1, integer: true }));
   set('k2', numberOption('k2', values.k2, { min: 1, integer: true }));
+  set('truncation', choiceOption('truncation', values.truncation, ['window', 'per-frame'] as const));
   set('hiddenSize', numberOption('hidden', values.hidden, { min: 1, max: 4096, integer: true }));
   set('layers', numberOption('layers', values.layers, { min: 1, max: 2, integer: true }));
   set('delay', numberOption('delay', values.delay, { min: 0, max: 100, integer: true }));

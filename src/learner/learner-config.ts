@@ -13,6 +13,17 @@ export type LearnerPreset = 'tbptt' | 'framewise' | 'utterance';
  */
 export type LearnerAlgorithm = 'tbptt' | ForwardGradientName;
 
+/**
+ * How TBPTT truncates a chunk's backward pass (issue 10). `window`: the chunk's losses flow back
+ * through the last max(k1, k2) steps, the recurrence only through the last k2 of them, so with
+ * k2 < k1 the labels of the chunk's first k1 − k2 frames reach the output layer but not the LSTM.
+ * `per-frame`: each labelled frame's loss flows back k2 steps from that frame, wherever it is in the
+ * chunk (the window reaches k2 − 1 steps before the chunk).
+ */
+export type LearnerTruncation = 'window' | 'per-frame';
+
+const TRUNCATIONS: readonly LearnerTruncation[] = ['window', 'per-frame'];
+
 /** The optimiser that applies each chunk's gradient. */
 export type LearnerOptimizer = 'adam' | 'sgd';
 
@@ -44,6 +55,11 @@ export interface LearnerConfig {
   k1?: number;
   /** Steps the gradient flows back through the recurrence (tbptt, framewise; default 20). */
   k2?: number;
+  /**
+   * How the backward pass is truncated (tbptt and its presets only; see {@link LearnerTruncation}).
+   * Default `window`.
+   */
+  truncation?: LearnerTruncation;
   /** Target delay in frames: the output at step t is trained on, and reported as, frame t − d. Default 0. */
   delay?: number;
   /** Default `adam`. */
@@ -83,6 +99,7 @@ export interface ResolvedLearnerConfig {
   algorithm: LearnerAlgorithm;
   k1: number;
   k2: number;
+  truncation: LearnerTruncation;
   delay: number;
   optimizer: LearnerOptimizer;
   lr: number;
@@ -102,6 +119,7 @@ export const DEFAULT_LEARNER_CONFIG = {
   algorithm: 'tbptt',
   k1: 20,
   k2: 20,
+  truncation: 'window',
   delay: 0,
   optimizer: 'adam',
   adamLr: 1e-3,
@@ -115,8 +133,8 @@ export const DEFAULT_LEARNER_CONFIG = {
 } as const;
 
 const KNOWN_FIELDS = new Set([
-  'inputSize', 'phones', 'hiddenSize', 'layers', 'preset', 'algorithm', 'k1', 'k2', 'delay', 'optimizer', 'lr',
-  'momentum', 'clip', 'seed', 'reuseActivations', 'trainable', 'maxUtteranceFrames',
+  'inputSize', 'phones', 'hiddenSize', 'layers', 'preset', 'algorithm', 'k1', 'k2', 'truncation', 'delay', 'optimizer',
+  'lr', 'momentum', 'clip', 'seed', 'reuseActivations', 'trainable', 'maxUtteranceFrames',
 ]);
 
 /**
@@ -153,7 +171,7 @@ export function resolveLearnerConfig(config: LearnerConfig): ResolvedLearnerConf
   let k1: number;
   let k2: number;
   if (algorithm !== 'tbptt') {
-    for (const key of ['k2', 'reuseActivations'] as const) {
+    for (const key of ['k2', 'truncation', 'reuseActivations'] as const) {
       if (config[key] !== undefined) throw new ConfigError(`${key}: only for the tbptt algorithm; ${algorithm} keeps no window to backpropagate through`);
     }
     if (preset !== 'tbptt') throw new ConfigError(`preset: "${preset}" is a tbptt schedule; with algorithm ${algorithm} set k1 (frames per update) instead`);
@@ -180,6 +198,10 @@ export function resolveLearnerConfig(config: LearnerConfig): ResolvedLearnerConf
   } else {
     throw new ConfigError(`preset: expected "tbptt", "framewise" or "utterance", got ${JSON.stringify(preset)}`);
   }
+  const truncation = config.truncation ?? D.truncation;
+  if (!TRUNCATIONS.includes(truncation)) {
+    throw new ConfigError(`truncation: expected "window" or "per-frame", got ${JSON.stringify(truncation)}`);
+  }
   const delay = nonNegativeInt('delay', config.delay ?? D.delay);
   const optimizer = config.optimizer ?? D.optimizer;
   if (optimizer !== 'adam' && optimizer !== 'sgd') {
@@ -201,8 +223,8 @@ export function resolveLearnerConfig(config: LearnerConfig): ResolvedLearnerConf
   const trainable = bool('trainable', config.trainable ?? D.trainable);
   const maxUtteranceFrames = positiveInt('maxUtteranceFrames', config.maxUtteranceFrames ?? D.maxUtteranceFrames);
   return {
-    inputSize, phones, hiddenSize, layers, preset, algorithm, k1, k2, delay, optimizer, lr, momentum, clip, seed,
-    reuseActivations, trainable, maxUtteranceFrames,
+    inputSize, phones, hiddenSize, layers, preset, algorithm, k1, k2, truncation, delay, optimizer, lr, momentum, clip,
+    seed, reuseActivations, trainable, maxUtteranceFrames,
   };
 }
 

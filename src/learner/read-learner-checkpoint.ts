@@ -137,13 +137,14 @@ function createLearner(meta: Record<string, unknown>, overrides: Partial<Learner
   // Another algorithm trains on the saved weights with its own schedule: the saved one's k1, k2,
   // preset and reuseActivations describe how the checkpoint was trained, not how to go on.
   if (overrides.algorithm !== undefined && overrides.algorithm !== (base.algorithm ?? 'tbptt')) {
-    for (const key of ['k1', 'k2', 'preset', 'reuseActivations'] as const) delete base[key];
+    for (const key of ['k1', 'k2', 'preset', 'truncation', 'reuseActivations'] as const) delete base[key];
   }
   const config: LearnerConfig = { ...base, ...overrides };
   // A forward-mode method keeps no window: its resolved k2 (1) and reuseActivations are not options.
   if ((config.algorithm ?? 'tbptt') !== 'tbptt') {
     if (overrides.k2 === undefined) delete config.k2;
     if (overrides.reuseActivations === undefined) delete config.reuseActivations;
+    if (overrides.truncation === undefined) delete config.truncation;
   }
   if (config.preset === 'framewise') delete config.k1;
   if (config.optimizer === 'adam') delete config.momentum;

@@ -181,6 +181,23 @@ describe('phonestream replay', () => {
     assert.match(lines.at(-1)!, new RegExp(`^epoch 1/1 utterances 5/5 frames ${sum(trainFrames)} `));
   });
 
+  it('should train TBPTT(20, 5) with --truncation per-frame, say so in the summary and on stdout, and refuse a bad value', async () => {
+    const [run, help, bad] = await Promise.all([
+      cli('replay', CORPUS, '--k1', '20', '--k2', '5', '--truncation', 'per-frame', '--hidden', '16', '--summary', join(dir, 'pf.json'), '--quiet'),
+      cli('replay', '--help'),
+      cli('replay', CORPUS, '--truncation', 'frame'),
+    ]);
+    assert.equal(run.code, 0, run.stderr);
+    const s = await readJson(join(dir, 'pf.json'));
+    assert.deepEqual([s.config.algorithm, s.config.k1, s.config.k2, s.config.truncation], ['tbptt', 20, 5, 'per-frame']);
+    assert.equal(s.frames, sum(trainFrames));
+    assert.ok(Number.isFinite(s.loss) && s.loss > 0, `loss ${s.loss}`);
+    assert.match(run.stdout, /tbptt k1=20 k2=5 per-frame delay=0/);
+    assert.match(help.stdout, /--truncation window\|per-frame/);
+    assert.notEqual(bad.code, 0);
+    assert.match(bad.stderr, /truncation/);
+  });
+
   it('should train with --algorithm snap1, save, go on with --load --algorithm eprop, and eval the checkpoint', async () => {
     const ckpt = join(dir, 'snap1');
     const trained = await cli('replay', CORPUS, '--algorithm', 'snap1', '--hidden', '16', '--save', ckpt, '--summary', join(dir, 's.json'), '--quiet');

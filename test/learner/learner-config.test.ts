@@ -9,8 +9,8 @@ describe('resolveLearnerConfig', () => {
   it('fills the defaults', () => {
     const c = resolveLearnerConfig({ inputSize: 26, phones });
     assert.deepEqual(c, {
-      inputSize: 26, phones, hiddenSize: 128, layers: 1, preset: 'tbptt', algorithm: 'tbptt', k1: 20, k2: 20, delay: 0,
-      optimizer: 'adam', lr: 1e-3, momentum: 0.9, clip: 1, seed: 1, reuseActivations: false, trainable: true,
+      inputSize: 26, phones, hiddenSize: 128, layers: 1, preset: 'tbptt', algorithm: 'tbptt', k1: 20, k2: 20,
+      truncation: 'window', delay: 0, optimizer: 'adam', lr: 1e-3, momentum: 0.9, clip: 1, seed: 1, reuseActivations: false, trainable: true,
       maxUtteranceFrames: 60_000,
     });
     assert.equal(resolveLearnerConfig({ inputSize: 26, phones, optimizer: 'sgd' }).lr, 1e-2);
@@ -22,8 +22,21 @@ describe('resolveLearnerConfig', () => {
     assert.equal(resolveLearnerConfig({ inputSize: 2, phones, algorithm: 'eprop', k1: 5 }).k1, 5);
     assert.throws(() => resolveLearnerConfig({ inputSize: 2, phones, algorithm: 'uoro', k2: 20 }), /k2: only for the tbptt algorithm; uoro keeps no window/);
     assert.throws(() => resolveLearnerConfig({ inputSize: 2, phones, algorithm: 'rtrl', reuseActivations: true }), /reuseActivations: only for the tbptt algorithm/);
+    for (const truncation of ['window', 'per-frame'] as const) {
+      assert.throws(
+        () => resolveLearnerConfig({ inputSize: 2, phones, algorithm: 'eprop', truncation }),
+        (e: unknown) => e instanceof ConfigError && /^truncation: only for the tbptt algorithm; eprop keeps no window/.test(e.message),
+      );
+    }
     assert.throws(() => resolveLearnerConfig({ inputSize: 2, phones, algorithm: 'snap1', preset: 'framewise' }), /preset: "framewise" is a tbptt schedule/);
     assert.throws(() => resolveLearnerConfig({ inputSize: 2, phones, algorithm: 'bptt' as never }), /algorithm: expected one of tbptt, rtrl, snap1, eprop, uoro, got "bptt"/);
+  });
+
+  it('resolves the truncation: window by default, per-frame for tbptt and its presets', () => {
+    assert.equal(resolveLearnerConfig({ inputSize: 2, phones }).truncation, 'window');
+    for (const preset of ['tbptt', 'framewise', 'utterance'] as const) {
+      assert.equal(resolveLearnerConfig({ inputSize: 2, phones, preset, truncation: 'per-frame' }).truncation, 'per-frame');
+    }
   });
 
   it('resolves the presets', () => {
@@ -45,6 +58,7 @@ describe('resolveLearnerConfig', () => {
     ['framewise k1', { preset: 'framewise', k1: 4 }, /^k1: the framewise preset updates after every frame/],
     ['utterance k2', { preset: 'utterance', k2: 4 }, /^k2: the utterance preset trains over whole utterances/],
     ['preset', { preset: 'chunky' as never }, /^preset: expected "tbptt", "framewise" or "utterance", got "chunky"$/],
+    ['truncation', { truncation: 'frame' as never }, /^truncation: expected "window" or "per-frame", got "frame"$/],
     ['delay', { delay: -1 }, /^delay: expected an integer ≥ 0, got -1$/],
     ['optimizer', { optimizer: 'rmsprop' as never }, /^optimizer: expected "adam" or "sgd"/],
     ['lr', { lr: 0 }, /^lr: expected a positive number, got 0$/],

@@ -46,6 +46,29 @@ describe('kernel memory per stream (hidden 128, 26 inputs, 40 phones)', () => {
     learner.dispose();
   });
 
+  it('a per-frame TBPTT(12, 5) stream keeps k1 + k2 − 1 steps of window, and its stated figure is what it holds', () => {
+    const learner = new OnlineLearner({ inputSize: 26, phones, k1: 12, k2: 5, truncation: 'per-frame' });
+    const figure = streamMemory(learner.shape, learner.config, true);
+    assert.equal(figure.windowSteps, 16);
+    const window = streamMemory(learner.shape, { ...learner.config, truncation: 'window' }, true);
+    assert.equal(window.windowSteps, 12);
+    assert.ok(figure.maxBytes > window.maxBytes);
+    const first = learner.openStream('first');
+    feed(first, 100, 100);
+    first.close();
+    const start = used();
+    const stream = learner.openStream('t');
+    // Every chunk after the first reaches 4 steps before the last update: its window is
+    // recomputed, so the history, its copy, the backward scratch and the cotangent ring all fill up.
+    feed(stream, 600, 300);
+    const held = used() - start;
+    assert.ok(held <= figure.maxBytes, `holds ${held} bytes, more than its stated ${figure.maxBytes}`);
+    assert.ok(held >= 0.95 * figure.maxBytes, `holds ${held} bytes, far below its stated ${figure.maxBytes}: the figure overstates`);
+    stream.close();
+    assert.equal(used(), start, 'close() gives every block back to the arena');
+    learner.dispose();
+  });
+
   it('a predicting stream holds two step caches', () => {
     const learner = new OnlineLearner({ inputSize: 26, phones, trainable: false });
     const figure = streamMemory(learner.shape, learner.config, false);

@@ -324,7 +324,9 @@ function formatSummary(s: ReturnType<ReplaySummary['toJSON']> & { heldOutFiles: 
       `(${Math.round(s.framesPerSecond)} frames/s, ${s.realTimeFactor.toFixed(1)}x real time) on ${s.backend}, ` +
       `${s.threads} thread${s.threads === 1 ? '' : 's'}`,
     `model: LSTM ${c.layers}x${c.hiddenSize}, ${c.phones.length} phones, ` +
-      ((c.algorithm ?? 'tbptt') === 'tbptt' ? `${c.preset} k1=${c.k1 ?? 'utterance'} k2=${c.k2 ?? 'utterance'} ` : `${c.algorithm} k1=${c.k1} `) +
+      ((c.algorithm ?? 'tbptt') === 'tbptt'
+        ? `${c.preset} k1=${c.k1 ?? 'utterance'} k2=${c.k2 ?? 'utterance'} ${c.truncation === 'per-frame' ? 'per-frame ' : ''}`
+        : `${c.algorithm} k1=${c.k1} `) +
       `delay=${c.delay}, ${c.optimizer} lr=${c.lr}`,
     ...s.epochs.map(
       (e) =>

@@ -2,12 +2,31 @@ import type { ResolvedLearnerConfig } from '../learner-config.ts';
 import type { HistorySlot } from '../step-history.ts';
 
 /**
- * Steps of history a training stream keeps for its algorithm: TBPTT its window max(k1, k2) plus
- * the step before it (where a recomputed window starts); a forward-mode method only the step just
- * taken and the one before it.
+ * Steps of history a training stream keeps for its algorithm: TBPTT its window plus the step before
+ * it (where a recomputed window starts); a forward-mode method only the step just taken and the one
+ * before it. TBPTT's window is max(k1, k2) steps with the `window` truncation, and k1 + k2 − 1 with
+ * `per-frame` (the chunk's first frame backpropagates k2 steps, itself included).
+ *
+ * ## Example
+ * ```ts
+ * trainingHistorySteps({ algorithm: 'tbptt', k1: 20, k2: 5, truncation: 'per-frame' }); // 25
+ * ```
  */
-export function trainingHistorySteps(config: Pick<ResolvedLearnerConfig, 'algorithm' | 'k1' | 'k2'>): number {
-  return config.algorithm === 'tbptt' ? Math.max(config.k1, config.k2) + 1 : 2;
+export function trainingHistorySteps(config: Pick<ResolvedLearnerConfig, 'algorithm' | 'k1' | 'k2' | 'truncation'>): number {
+  return config.algorithm === 'tbptt' ? tbpttWindowSteps(config) + 1 : 2;
+}
+
+/**
+ * The most steps a TBPTT chunk's backward pass reads (Infinity for the utterance preset): max(k1, k2)
+ * with the `window` truncation, k1 + k2 − 1 with `per-frame`.
+ *
+ * ## Example
+ * ```ts
+ * tbpttWindowSteps({ k1: 20, k2: 5, truncation: 'window' }); // 20
+ * ```
+ */
+export function tbpttWindowSteps(config: Pick<ResolvedLearnerConfig, 'k1' | 'k2' | 'truncation'>): number {
+  return config.truncation === 'per-frame' ? config.k1 + config.k2 - 1 : Math.max(config.k1, config.k2);
 }
 
 /** What a trainer made of one chunk. */

@@ -4,17 +4,22 @@ import { zeroState, type LstmState } from '../lstm-state.ts';
 import { createStepCache, stateAfter, type StepCache } from '../step-cache.ts';
 import type { StepHistory } from '../step-history.ts';
 import type { StreamModel } from '../stream-model.ts';
+import { perFrameGradients } from '../per-frame-gradients.ts';
+import { SourceCotangents } from '../source-cotangents.ts';
 import { GradientWorkspace, tbpttGradients } from '../tbptt-gradients.ts';
 import type { ChunkGradient, StreamTrainer } from './stream-trainer.ts';
 
 /**
  * TBPTT(k1, k2) for one stream: the window is the stream's history; at each boundary the chunk's
  * labelled steps' losses are backpropagated through the last max(steps, k2) steps (the `window`
- * convention: the gradient flows through the last k2 steps of the chunk), after recomputing them
- * with the current weights when any was computed before an update (unless `reuseActivations`).
+ * convention: the gradient flows through the last k2 steps of the chunk), or, with the `per-frame`
+ * truncation, each labelled step's loss through the k2 steps ending at it (the window is then the
+ * chunk and the k2 − 1 steps before it); after recomputing the window with the current weights when
+ * any step was computed before an update (unless `reuseActivations`).
  */
 export class TbpttTrainer implements StreamTrainer {
   private readonly workspace: GradientWorkspace;
+  private readonly sources: SourceCotangents;
   private readonly zero: LstmState;
   private readonly scratch: StepCache[] = [];
   private readonly xs: Float32Array[] = [];
@@ -24,6 +29,7 @@ export class TbpttTrainer implements StreamTrainer {
     private readonly history: StepHistory,
   ) {
     this.workspace = new GradientWorkspace(model.shape);
+    this.sources = new SourceCotangents(model.shape);
     this.zero = zeroState(model.shape);
   }
 
@@ -31,8 +37,11 @@ export class TbpttTrainer implements StreamTrainer {
 
   chunkGradient(steps: number, grad: Float32Array): ChunkGradient | null {
     const { model, history: h } = this;
-    const k2 = model.config.k2;
-    const n = Math.min(Math.max(steps, k2), h.count, h.total);
+    const { k2, truncation } = model.config;
+    const perFrame = truncation === 'per-frame';
+    // per-frame: the chunk's first step needs the k2 − 1 steps before it (k2 = Infinity: all).
+    const reach = perFrame ? steps + k2 - 1 : Math.max(steps, k2);
+    const n = Math.min(reach, h.count, h.total);
     const window = h.last(n);
     const targets = new Int32Array(n);
     let labelledSteps = 0;
@@ -47,7 +56,9 @@ export class TbpttTrainer implements StreamTrainer {
       caches = this.recompute(n, n - steps);
       recomputed = true;
     }
-    const loss = tbpttGradients(model.params, model.shape, caches, targets, Math.min(k2, n), grad, this.workspace);
+    const loss = perFrame
+      ? perFrameGradients(model.params, model.shape, caches, targets, Math.min(k2, n), grad, this.workspace, this.sources)
+      : tbpttGradients(model.params, model.shape, caches, targets, Math.min(k2, n), grad, this.workspace);
     return { labelledSteps, loss, recomputed };
   }
 
@@ -57,6 +68,7 @@ export class TbpttTrainer implements StreamTrainer {
     for (const c of this.scratch) freeFloats(c.buf);
     this.scratch.length = 0;
     this.workspace.free();
+    this.sources.free();
   }
 
   /**
