@@ -57,7 +57,8 @@ export class LiveWorkerPool {
   private sentVersion: number;
   private closed = false;
   private requests = 0;
-  private readonly pendingStats = new Map<number, (stats: LiveWorkerStats) => void>();
+  /** Stats requests waiting for their worker's answer, with the worker asked. */
+  private readonly pendingStats = new Map<number, { slot: Slot; resolve(stats: LiveWorkerStats): void; reject(err: Error): void }>();
 
   private constructor(
     private readonly slots: Slot[],
@@ -133,14 +134,14 @@ export class LiveWorkerPool {
     });
   }
 
-  /** Each running worker's streams and memory (for leak checks), in worker order. */
+  /** Each running worker's streams and memory (for leak checks), in worker order; rejects if one dies first. */
   async stats(): Promise<LiveWorkerStats[]> {
     return Promise.all(
       this.slots.filter((s) => !s.dead).map(
         (slot) =>
-          new Promise<LiveWorkerStats>((resolve) => {
+          new Promise<LiveWorkerStats>((resolve, reject) => {
             const request = ++this.requests;
-            this.pendingStats.set(request, resolve);
+            this.pendingStats.set(request, { slot, resolve, reject });
             this.send(slot, { type: 'stats', request });
           }),
       ),
@@ -182,7 +183,7 @@ export class LiveWorkerPool {
   private watch(slot: Slot): void {
     slot.worker.on('message', (report: LiveWorkerReport) => {
       if (report.type === 'stats') {
-        this.pendingStats.get(report.request)?.(report.stats);
+        this.pendingStats.get(report.request)?.resolve(report.stats);
         this.pendingStats.delete(report.request);
       }
       if (report.type !== 'batch') return;
@@ -200,6 +201,11 @@ export class LiveWorkerPool {
   private fail(slot: Slot, err: Error): void {
     if (slot.dead) return;
     slot.dead = err;
+    for (const [request, pending] of this.pendingStats) {
+      if (pending.slot !== slot) continue;
+      this.pendingStats.delete(request);
+      pending.reject(err);
+    }
     const streams = [...slot.streams];
     slot.streams.clear();
     for (const [id, s] of streams) {
