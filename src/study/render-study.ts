@@ -55,6 +55,13 @@ export function renderStudy(results: StudyResults): string {
     '',
     `No-change classifier (repeat the previous frame's true label) on the held-out frames: ${pct(noChange)}.`,
   ];
+  // The overview first: the question is answered by comparing the points, the tables below explain each.
+  lines.push('', '| point | held-out accuracy | κ | pass-1 prequential | ms/frame | seeds | lr |', '|---|---|---|---|---|---|---|');
+  for (const outcome of results.points) {
+    const finals = finalRuns(results.runs, outcome.name);
+    const cell = (i: number) => meanCell(finals.map((r) => ROWS[i][1](r.figures!)), ROWS[i][2]);
+    lines.push(`| ${outcome.name} | ${finals.length === 0 ? outcome.status : cell(0)} | ${cell(1)} | ${cell(3)} | ${cell(4)} | ${finals.length} | ${outcome.chosenLr ?? '—'} |`);
+  }
   for (const outcome of results.points) {
     const point = results.grid.find((p) => p.name === outcome.name);
     lines.push('', `## ${outcome.name}`, '');

@@ -93,7 +93,9 @@ export async function runStudy(o: StudyOptions): Promise<StudyResults> {
   for (const point of grid) {
     const validate = point.lrs.length > 1;
     const perRun = (files: number) => estimateRunSeconds(done, point.kind, files);
-    const pointEstimate = done.length === 0 ? undefined : (validate ? point.lrs.length * perRun(validationFiles)! : 0) + o.seeds * perRun(finalFiles)!;
+    const [v, f] = [perRun(validationFiles), perRun(finalFiles)];
+    // Nothing measured yet (the first point, or every run so far failed): nothing to refuse on.
+    const pointEstimate = v === undefined || f === undefined ? undefined : (validate ? point.lrs.length * v : 0) + o.seeds * f;
     const refused = overBudget(pointEstimate);
     if (refused !== undefined) {
       results.points.push({ name: point.name, status: 'skipped', chosenLr: null, reason: refused });

@@ -69,10 +69,14 @@ describe('renderStudy', () => {
     assert.match(md, /Machine: Test CPU, 4 cores, linux 6, Node v20\.0\.0\. Started 2026-01-02T03:04:05\.000Z; the study took 12\.0 min of a 20 min budget\./);
     assert.match(md, /`--hidden 8`/);
   });
+  it('should start with an overview row per point', () => {
+    assert.ok(lines.includes('| a | 55.0 % ± 7.1 % | 0.450 ± 0.071 | 27.5 % ± 3.5 % | 1.500 ± 0.707 | 2 | 0.0003 |'), md);
+    assert.ok(lines.includes('| b | skipped | — | — | — | 0 | — |'), md);
+  });
   it('should list the skipped points with the reason and no table', () => {
     assert.ok(lines.includes('Skipped: estimated 900 s, 60 s of the budget left.'), md);
     assert.ok(lines.includes('Skipped by the budget: b.'), md);
-    assert.equal(md.match(/\| figure \|/g)?.length, 1, 'one table: b has none');
+    assert.equal(md.match(/\| figure \|/g)?.length, 1, 'one point table: b has none');
   });
   it('should show a single run without a spread and be a function of the results alone', () => {
     const one = { ...RESULTS, runs: RESULTS.runs.slice(0, 3) };
