@@ -11,11 +11,10 @@
  * Prints a table and writes DIR/summary.json. Every run is the CLI, as a user would run it.
  */
 import { execFile } from 'node:child_process';
-import { mkdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
-import { basename, dirname, join, relative, resolve } from 'node:path';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { basename, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
-import { listCorpus } from '../src/corpus/list-corpus.ts';
-import { splitByFile } from '../src/corpus/split-by-file.ts';
+import { linkTrainingCorpus } from '../src/study/link-training-corpus.ts';
 
 const run = promisify(execFile);
 const args = process.argv.slice(2);
@@ -41,24 +40,9 @@ async function replay(root: string, extra: string[]): Promise<Summary> {
   return JSON.parse(await readFile(summary, 'utf8')) as Summary;
 }
 
-/** The training files of the CLI's default split, linked into a corpus of their own (same relative layout). */
-async function trainingCorpus(): Promise<string> {
-  const { entries } = await listCorpus(corpus);
-  const { train } = splitByFile(entries, 0.1, 1);
-  const root = join(out, 'train');
-  await rm(root, { recursive: true, force: true });
-  for (const e of train) {
-    for (const file of [e.audioPath, e.labelPath]) {
-      const target = join(root, relative(corpus, file));
-      await mkdir(dirname(target), { recursive: true });
-      await symlink(file, target);
-    }
-  }
-  return root;
-}
-
 await mkdir(out, { recursive: true });
-const train = await trainingCorpus();
+// The training files of the CLI's default split, linked into a corpus of their own (same relative layout).
+const [train] = await linkTrainingCorpus([corpus], join(out, 'train'), 0.1, 1);
 const rows = [];
 for (const algorithm of algorithms) {
   const validation: Record<string, number | null> = {};

@@ -2,6 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { from, lastValueFrom, takeUntil, tap } from 'rxjs';
 import { splitByFile } from '../../corpus/split-by-file.ts';
+import { shuffleFiles } from '../../corpus/shuffle-files.ts';
 import type { CorpusProblem } from '../../corpus/corpus-entry.ts';
 import { DEFAULT_FEATURE_CONFIG, type FeatureConfig } from '../../features/feature-config.ts';
 import { featureDims } from '../../features/feature-dims.ts';
@@ -38,6 +39,8 @@ Options:
   --pace max|realtime max: as fast as it goes (default); realtime: 100 frames/s, as if live
   --held-out F        fraction of files held out for evaluation, 0 for none (default 0.1)
   --split-seed N      seed of the held-out split (default 1)
+  --order-seed N      shuffle the training files' order with this seed before the run (the held-out
+                      split is unchanged); default: corpus order
   --dims 26|39        26: 12 MFCC + log energy + deltas (default); 39: + delta-deltas
   --stats FILE        normalise with fixed statistics from 'phonestream stats' instead of the
                       running mean and variance of the replay so far
@@ -70,6 +73,7 @@ export const command: CliCommand = {
       pace: { type: 'string' },
       'held-out': { type: 'string' },
       'split-seed': { type: 'string' },
+      'order-seed': { type: 'string' },
       dims: { type: 'string' },
       stats: { type: 'string' },
       load: { type: 'string' },
@@ -83,6 +87,7 @@ export const command: CliCommand = {
     const pace = choiceOption('pace', values.pace, ['max', 'realtime'] as const) ?? 'max';
     const heldOutFraction = numberOption('held-out', values['held-out'], { min: 0, max: 0.9 }) ?? 0.1;
     const splitSeed = numberOption('split-seed', values['split-seed'], { integer: true }) ?? 1;
+    const orderSeed = numberOption('order-seed', values['order-seed'], { integer: true });
     const dims = choiceOption('dims', values.dims, ['26', '39'] as const);
     const backendName = choiceOption('backend', values.backend, ['tensorflow', 'wasm', 'cpu'] as const) as BackendName | undefined;
     const threads = numberOption('threads', values.threads, { min: 1, max: 256, integer: true }) ?? availableParallelism();
@@ -145,7 +150,10 @@ export const command: CliCommand = {
       // From here on a signal stops the replay and the results so far are still reported and saved.
       const interrupt = watchInterrupt((line) => process.stderr.write(`${line}\n`));
       try {
-        const { train, heldOut } = splitByFile(entries, heldOutFraction, splitSeed);
+        const split = splitByFile(entries, heldOutFraction, splitSeed);
+        const heldOut = split.heldOut;
+        // Shuffled after the split, so the held-out files are the same whatever the order.
+        const train = orderSeed === undefined ? split.train : shuffleFiles(split.train, orderSeed);
         if (train.length === 0) throw new Error('no training files left after the held-out split; lower --held-out');
         const progress = values.quiet ? undefined : createProgressReporter();
         const summary = new ReplaySummary(epochs, train.length, backend, learner, threads);
@@ -167,6 +175,9 @@ export const command: CliCommand = {
           ...summary.toJSON(),
           heldOutFiles: heldOut.length,
           trainFiles: train.length,
+          orderSeed: orderSeed ?? null,
+          /** The training files' ids in the order they were replayed. */
+          trainOrder: train.map((e) => e.id),
           skippedFiles: problems.length,
           interrupted: signal !== undefined,
           ...(signal !== undefined && { signal }),

@@ -1,0 +1,152 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { cpus, platform, release } from 'node:os';
+import { join, resolve } from 'node:path';
+import { listCorpora } from '../cli/list-corpora.ts';
+import { splitByFile } from '../corpus/split-by-file.ts';
+import { chooseLr } from './choose-lr.ts';
+import { estimateRunSeconds } from './estimate-run-seconds.ts';
+import { linkTrainingCorpus } from './link-training-corpus.ts';
+import { renderStudy } from './render-study.ts';
+import { runReplay } from './run-replay.ts';
+import { STUDY_GRID, type StudyPoint } from './study-grid.ts';
+import type { StudyPointOutcome, StudyResults, StudyRun } from './study-results.ts';
+
+export interface StudyOptions {
+  corpora: string[];
+  /** OUT: results.json, study.md, train/ (the linked training files), runs/ (each replay's summary). */
+  out: string;
+  budgetMinutes: number;
+  /** Final runs per point, seeds 1..N (--seed s --order-seed s). */
+  seeds: number;
+  /** Default: {@link STUDY_GRID}. */
+  grid?: readonly StudyPoint[];
+  /** Options added to every replay (e.g. ['--hidden', '8']). */
+  replayArgs?: string[];
+  /** A line per run and per skipped point (default: none). */
+  log?: (line: string) => void;
+}
+
+/** The study's fixed held-out split (replay's defaults) and the validation split of the training files. */
+const SPLIT = { heldOut: 0.1, splitSeed: 1, validationHeldOut: 0.16, validationSplitSeed: 2 };
+
+/**
+ * Runs the study: for each point in priority order, its learning rate is chosen on a validation
+ * part of the training files (OUT/train, replayed with its own split), then it is trained at that
+ * rate with seeds 1..N on the full training files and scored on the held-out ones. Every run is a
+ * `phonestream replay` child process, one at a time. A run starts only if the budget is not spent
+ * and its estimated cost (see estimateRunSeconds) fits in what is left, and a point only if all its
+ * runs are expected to fit, so the budget is exceeded by at most the one run that overran it.
+ * OUT/results.json is rewritten after every run (a crash keeps what was done), OUT/study.md at the end.
+ *
+ * ## Example
+ * ```ts
+ * const results = await runStudy({ corpora: ['../shared/corpus'], out: 'docs/study', budgetMinutes: 20, seeds: 3 });
+ * ```
+ */
+export async function runStudy(o: StudyOptions): Promise<StudyResults> {
+  const grid = [...(o.grid ?? STUDY_GRID)];
+  const replayArgs = o.replayArgs ?? [];
+  const log = o.log ?? (() => {});
+  const budgetSeconds = 60 * o.budgetMinutes;
+  const out = resolve(o.out);
+  await mkdir(join(out, 'runs'), { recursive: true });
+  const startedAt = new Date();
+  const t0 = performance.now();
+  const elapsed = () => (performance.now() - t0) / 1000;
+
+  const trainRoots = await linkTrainingCorpus(o.corpora, join(out, 'train'), SPLIT.heldOut, SPLIT.splitSeed);
+  // Files each role trains on, for the cost estimates.
+  const quiet = () => {};
+  const finalFiles = splitByFile(await listCorpora(o.corpora, quiet), SPLIT.heldOut, SPLIT.splitSeed).train.length;
+  const validationFiles = splitByFile(await listCorpora(trainRoots, quiet), SPLIT.validationHeldOut, SPLIT.validationSplitSeed).train.length;
+
+  const cpu = cpus();
+  const results: StudyResults = {
+    corpora: o.corpora,
+    budgetMinutes: o.budgetMinutes,
+    seeds: o.seeds,
+    replayArgs,
+    split: SPLIT,
+    machine: { cpu: cpu[0]?.model.trim() ?? 'unknown', cores: cpu.length, platform: `${platform()} ${release()}`, node: process.version },
+    startedAt: startedAt.toISOString(),
+    finishedAt: startedAt.toISOString(),
+    studySeconds: 0,
+    grid,
+    points: [],
+    runs: [],
+  };
+  const done: { kind: string; run: StudyRun }[] = [];
+  const save = async () => {
+    results.finishedAt = new Date().toISOString();
+    results.studySeconds = elapsed();
+    await writeFile(join(out, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
+  };
+  /** undefined if it fits (or nothing is known yet), else why not. */
+  const overBudget = (estimate: number | undefined): string | undefined => {
+    if (elapsed() >= budgetSeconds) return `budget spent (${elapsed().toFixed(0)} s of ${budgetSeconds.toFixed(0)} s)`;
+    if (estimate !== undefined && elapsed() + estimate > budgetSeconds) {
+      return `estimated ${estimate.toFixed(0)} s, ${Math.max(0, budgetSeconds - elapsed()).toFixed(0)} s of the budget left`;
+    }
+    return undefined;
+  };
+
+  for (const point of grid) {
+    const validate = point.lrs.length > 1;
+    const perRun = (files: number) => estimateRunSeconds(done, point.kind, files);
+    const [v, f] = [perRun(validationFiles), perRun(finalFiles)];
+    // Nothing measured yet (the first point, or every run so far failed): nothing to refuse on.
+    const pointEstimate = v === undefined || f === undefined ? undefined : (validate ? point.lrs.length * v : 0) + o.seeds * f;
+    const refused = overBudget(pointEstimate);
+    if (refused !== undefined) {
+      results.points.push({ name: point.name, status: 'skipped', chosenLr: null, reason: refused });
+      log(`${point.name}: skipped (${refused})`);
+      continue;
+    }
+    const outcome: StudyPointOutcome = { name: point.name, status: 'done', chosenLr: null };
+    results.points.push(outcome);
+    /** Runs one replay unless the budget refuses it; false when refused. */
+    const attempt = async (role: StudyRun['role'], lr: number, seed: number): Promise<boolean> => {
+      const files = role === 'validation' ? validationFiles : finalFiles;
+      const why = overBudget(perRun(files));
+      if (why !== undefined) {
+        outcome.status = 'partial';
+        outcome.reason = why;
+        log(`${point.name}: cut short before ${role} lr ${lr} seed ${seed} (${why})`);
+        return false;
+      }
+      const split =
+        role === 'validation'
+          ? [...trainRoots, '--held-out', `${SPLIT.validationHeldOut}`, '--split-seed', `${SPLIT.validationSplitSeed}`]
+          : [...o.corpora, '--held-out', `${SPLIT.heldOut}`, '--split-seed', `${SPLIT.splitSeed}`];
+      const args = [...split, '--epochs', '1', ...point.args, ...replayArgs, '--lr', `${lr}`, '--seed', `${seed}`, '--order-seed', `${seed}`];
+      const summaryPath = join(out, 'runs', `${point.name}-${role}-lr${lr}-seed${seed}.json`);
+      const r = await runReplay(args, summaryPath);
+      const run: StudyRun = { point: point.name, role, seed, lr, wallSeconds: r.wallSeconds, figures: r.figures, ...(r.error !== undefined && { error: r.error }) };
+      results.runs.push(run);
+      done.push({ kind: point.kind, run });
+      await save();
+      const acc = r.figures?.heldOutAccuracy;
+      log(`${point.name} ${role} lr ${lr} seed ${seed}: ${r.figures === null ? `failed (${r.error})` : `held-out ${acc === null || acc === undefined ? 'n/a' : `${(100 * acc).toFixed(1)}%`}`} in ${r.wallSeconds.toFixed(1)} s`);
+      return true;
+    };
+
+    let cut = false;
+    for (const lr of validate ? point.lrs : []) {
+      if (!(await attempt('validation', lr, 1))) {
+        cut = true;
+        break;
+      }
+    }
+    if (cut) {
+      outcome.status = results.runs.some((r) => r.point === point.name) ? 'partial' : 'skipped';
+      continue;
+    }
+    outcome.chosenLr = validate ? chooseLr(results.runs.filter((r) => r.point === point.name && r.role === 'validation')) ?? point.lrs[0] : point.lrs[0];
+    for (let seed = 1; seed <= o.seeds; seed++) {
+      if (!(await attempt('final', outcome.chosenLr, seed))) break;
+    }
+  }
+  await save();
+  await writeFile(join(out, 'study.md'), renderStudy(results));
+  return results;
+}

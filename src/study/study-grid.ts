@@ -1,0 +1,88 @@
+/**
+ * The study's grid, as data: each point is a schedule of "when to backpropagate and update", the
+ * replay options that select it, and the learning rates its own rate is chosen among (on a
+ * validation part of the training files). A new schedule kind is a new entry here, nothing else.
+ * The order is the priority order: when the budget runs out, the points at the end are skipped.
+ *
+ * ## Example
+ * ```ts
+ * const point: StudyPoint = { name: 'tbptt-20-20', kind: 'tbptt', description: 'TBPTT(20, 20)', args: ['--k1', '20', '--k2', '20'], lrs: [1e-3] };
+ * ```
+ */
+export interface StudyPoint {
+  /** Unique, file-name safe: it names the point's runs in results.json and study.md. */
+  name: string;
+  /** One line for study.md: what the schedule is. */
+  description: string;
+  /**
+   * Points of one kind cost about the same per frame; the budget estimates a run's cost from the
+   * frames/s of the runs of its kind so far.
+   */
+  kind: string;
+  /** Replay options (never --lr, --seed, --order-seed, --held-out, --split-seed: the study sets those). */
+  args: string[];
+  /** The learning rates tried on the validation part. */
+  lrs: number[];
+}
+
+const TBPTT_LRS = [3e-3, 1e-3, 3e-4];
+/** The forward-mode algorithms update after every frame, so smaller steps (as scripts/algorithm-accuracy.ts found). */
+const FORWARD_LRS = [1e-3, 3e-4, 1e-4];
+
+const tbptt = (k1: number, k2: number, truncation: 'window' | 'per-frame' = 'window', delay = 0): StudyPoint => ({
+  name: `tbptt-${k1}-${k2}${truncation === 'per-frame' ? '-per-frame' : ''}${delay > 0 ? `-delay-${delay}` : ''}`,
+  description:
+    `TBPTT(${k1}, ${k2}): an update every ${k1} frames, the gradient ${k2} steps back` +
+    (truncation === 'per-frame' ? ', each frame its own k2 steps (per-frame truncation)' : k2 < k1 ? ', the last k2 steps of each chunk (window truncation)' : '') +
+    (delay > 0 ? `, targets delayed ${delay} frames` : ''),
+  kind: truncation === 'per-frame' ? 'tbptt-per-frame' : 'tbptt',
+  args: ['--k1', `${k1}`, '--k2', `${k2}`, ...(truncation === 'per-frame' ? ['--truncation', 'per-frame'] : []), ...(delay > 0 ? ['--delay', `${delay}`] : [])],
+  lrs: TBPTT_LRS,
+});
+
+const framewise = (k2: number): StudyPoint => ({
+  name: `framewise-k2-${k2}`,
+  description: `framewise: an update after every frame (k1 = 1), the gradient ${k2} step${k2 === 1 ? '' : 's'} back`,
+  kind: 'framewise',
+  args: ['--preset', 'framewise', '--k2', `${k2}`],
+  lrs: FORWARD_LRS,
+});
+
+const forward = (algorithm: 'snap1' | 'eprop' | 'uoro'): StudyPoint => ({
+  name: algorithm,
+  description: `${algorithm}: credit carried forward with no window, an update after every frame`,
+  kind: algorithm,
+  args: ['--algorithm', algorithm, '--k1', '1'],
+  lrs: FORWARD_LRS,
+});
+
+/** k1 values of the TBPTT(k1, k2) sweep, each with k2 ∈ {k1, 2 k1, 4 k1}. */
+const K1S = [5, 10, 20, 40];
+
+/**
+ * The schedules whose delay is varied: TBPTT(20, 20), the best one the README measured (52.0 %),
+ * and TBPTT(10, 20). A first study that finds others best should move these.
+ */
+const DELAYED: [number, number][] = [
+  [20, 20],
+  [10, 20],
+];
+
+/** The study's points in priority order. */
+export const STUDY_GRID: readonly StudyPoint[] = [
+  // The baseline first, so that any budget measures it.
+  tbptt(20, 20),
+  {
+    name: 'utterance',
+    description: 'full BPTT: one update per utterance, the gradient through all of it',
+    kind: 'utterance',
+    args: ['--preset', 'utterance'],
+    lrs: TBPTT_LRS,
+  },
+  ...[1, 5, 20].map(framewise),
+  ...K1S.flatMap((k1) => [k1, 2 * k1, 4 * k1].map((k2) => tbptt(k1, k2))).filter((p) => p.name !== 'tbptt-20-20'),
+  // k2 < k1: the two truncation conventions disagree here (README: 46.2 % window, 51.6 % per-frame for (20, 5)).
+  ...([[20, 5], [40, 10], [10, 5]] as const).flatMap(([k1, k2]) => [tbptt(k1, k2, 'window'), tbptt(k1, k2, 'per-frame')]),
+  ...DELAYED.flatMap(([k1, k2]) => [2, 4].map((d) => tbptt(k1, k2, 'window', d))),
+  ...(['snap1', 'eprop', 'uoro'] as const).map(forward),
+];
