@@ -11,6 +11,7 @@ import { learnOnline } from '../../src/learner/learn-online.ts';
 import type { LearnerEvent } from '../../src/learner/learner-event.ts';
 import { OnlineLearner } from '../../src/learner/online-learner.ts';
 import { selectBackend } from '../../src/learner/select-backend.ts';
+import { accuracyPerUtterance } from './engine-helpers.ts';
 
 let utterance: Awaited<ReturnType<typeof loadUtterance>>;
 let frameEvents: FrameEvent[];
@@ -35,21 +36,7 @@ describe('online learning on a real fixture utterance', () => {
       ),
     );
     // Per repetition: the share of frames whose prediction (made before learning from it) was right.
-    const accuracy: number[] = [];
-    let right = 0;
-    let total = 0;
-    for (const e of events as LearnerEvent[]) {
-      if (e.kind === 'predictions') {
-        for (const f of e.frames) {
-          total += f.truth === undefined ? 0 : 1;
-          right += f.truth !== undefined && f.truth === f.label ? 1 : 0;
-        }
-      } else if (e.kind === 'end') {
-        accuracy.push(right / total);
-        right = 0;
-        total = 0;
-      }
-    }
+    const accuracy = accuracyPerUtterance(events as LearnerEvent[]);
     const majority = Math.max(...phones.map((p) => utterance.segments.filter((s) => s.phone === p).reduce((n, s) => n + s.end - s.start, 0))) /
       (utterance.segments.at(-1)!.end - utterance.segments[0].start);
     assert.equal(accuracy.length, reps);

@@ -5,6 +5,7 @@ import type { LstmShape } from '../../src/learner/lstm-shape.ts';
 import { zeroState, type LstmState } from '../../src/learner/lstm-state.ts';
 import { createStepCache, probsOf, stateAfter } from '../../src/learner/step-cache.ts';
 import { tbpttGradients } from '../../src/learner/tbptt-gradients.ts';
+import type { LearnerEvent } from '../../src/learner/learner-event.ts';
 
 /** A small deterministic PRNG (mulberry32), independent of the code under test. */
 export function prng(seed: number): () => number {
@@ -87,4 +88,24 @@ export function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
   let m = 0;
   for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
   return m;
+}
+
+/** Per utterance of a learner event stream: the share of labelled frames predicted right (before learning from them). */
+export function accuracyPerUtterance(events: readonly LearnerEvent[]): number[] {
+  const accuracy: number[] = [];
+  let right = 0;
+  let total = 0;
+  for (const e of events) {
+    if (e.kind === 'predictions') {
+      for (const f of e.frames) {
+        total += f.truth === undefined ? 0 : 1;
+        right += f.truth !== undefined && f.truth === f.label ? 1 : 0;
+      }
+    } else if (e.kind === 'end') {
+      accuracy.push(right / total);
+      right = 0;
+      total = 0;
+    }
+  }
+  return accuracy;
 }

@@ -20,7 +20,7 @@ import { OnlineLearner } from '../../../src/learner/online-learner.ts';
 import { saveLearner } from '../../../src/learner/save-learner.ts';
 import { selectBackend } from '../../../src/learner/select-backend.ts';
 import { streamMemory } from '../../../src/learner/stream-memory.ts';
-import { phoneNames, prng } from '../engine-helpers.ts';
+import { accuracyPerUtterance, phoneNames, prng } from '../engine-helpers.ts';
 
 before(async () => {
   await selectBackend();
@@ -108,21 +108,7 @@ describe('forward-mode algorithms in the stream', () => {
       const learner = new OnlineLearner({ inputSize: 26, phones: fixturePhones, hiddenSize, algorithm, lr: 3e-3 });
       const stream = learner.openStream('replay', { train: true });
       const events = (await lastValueFrom(from(Array.from({ length: 6 }, () => frameEvents).flat()).pipe(learnOnline(stream), toArray()))) as LearnerEvent[];
-      const accuracy: number[] = [];
-      let right = 0;
-      let total = 0;
-      for (const e of events) {
-        if (e.kind === 'predictions') {
-          for (const f of e.frames) {
-            total += f.truth === undefined ? 0 : 1;
-            right += f.truth !== undefined && f.truth === f.label ? 1 : 0;
-          }
-        } else if (e.kind === 'end') {
-          accuracy.push(right / total);
-          right = 0;
-          total = 0;
-        }
-      }
+      const accuracy = accuracyPerUtterance(events);
       assert.equal(accuracy.length, 6);
       assert.ok(accuracy[0] < 0.3, `first pass ${accuracy[0]} should be near chance (1/${fixturePhones.length})`);
       // UORO's rank-one estimate is unbiased but noisy (Tallec & Ollivier show it learning slower
