@@ -97,11 +97,8 @@ export class RunningStats {
 
   /** An independent copy (count, mean and M2 exactly): updating either leaves the other as it was. */
   clone(): RunningStats {
-    const copy = new RunningStats(this.dims);
-    copy.count = this.count;
-    copy.mean.set(this.mean);
-    copy.m2.set(this.m2);
-    return copy;
+    // fromSnapshot copies the arrays it is given, so the live ones can go in as they are
+    return RunningStats.fromSnapshot({ dims: this.dims, count: this.count, mean: this.mean, m2: this.m2 });
   }
 
   /**
