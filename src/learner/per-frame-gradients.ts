@@ -5,7 +5,7 @@ import type { LstmShape } from './lstm-shape.ts';
 import { paramOffsets } from './math-param-offsets.ts';
 import type { SourceCotangents } from './source-cotangents.ts';
 import type { StepCache } from './step-cache.ts';
-import { GradientWorkspace, tbpttGradients } from './tbptt-gradients.ts';
+import { GradientWorkspace, outputLayerBackward, tbpttGradients } from './tbptt-gradients.ts';
 
 /**
  * Loss and gradient of one chunk under the `per-frame` truncation: each labelled step f's loss
@@ -82,21 +82,7 @@ export function perFrameGradients(
   let lossSum = 0;
   const { us, vs } = ws;
   // Output layer, every labelled step (as the window backward): loss, dlogits, output weights.
-  us.length = 0;
-  vs.length = 0;
-  for (let t = 0; t < T; t++) {
-    const y = targets[t];
-    if (y < 0) continue;
-    const s = steps[t];
-    lossSum += Math.log(s.softmax[1]) - (s.logits[y] - s.softmax[0]);
-    const d = ws.dlogits[t];
-    for (let k = 0; k < O; k++) d[k] = s.probs[k] * scale;
-    d[y] -= scale;
-    K.addTo(g, off.outB, d, 0, O);
-    us.push(d);
-    vs.push(s.h[L - 1]);
-  }
-  K.outerAddBatch(g, off.outW, O, H, us, vs, us.length);
+  lossSum += outputLayerBackward(K, g, off, shape, steps, targets, scale, ws);
   // The sweep: at step t the live sources are the labelled f in [t, t + R − 1].
   for (let t = T - 1; t >= 0; t--) {
     const s = steps[t];

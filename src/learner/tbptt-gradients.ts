@@ -4,10 +4,12 @@ import { kernelsFor } from './kernels/kernels-for.ts';
 import { stageInArena } from './kernels/stage-in-arena.ts';
 import type { LstmShape } from './lstm-shape.ts';
 import { paramOffsets } from './math-param-offsets.ts';
+import type { Kernels } from './kernels/kernels.ts';
+import type { ParamOffsets } from './math-param-offsets.ts';
 import type { StepCache } from './step-cache.ts';
 
 /** Scratch for the backward pass, reused across calls while the sizes fit. */
-interface Workspace {
+export interface Workspace {
   /** Steps the per-step buffers below have room for. */
   steps: number;
   /** One block for everything below (so it lives in the kernels' memory). */
@@ -173,23 +175,7 @@ export function tbpttGradients(
     dc[l].fill(0);
   }
   // Output layer, every labelled step: loss, dlogits, and the output weights' gradient in one batch.
-  us.length = 0;
-  vs.length = 0;
-  for (let t = 0; t < T; t++) {
-    const y = targets[t];
-    if (y < 0) continue;
-    const s = steps[t];
-    // Cross-entropy from logits, in float64 (−log p would lose digits when p is tiny), with the
-    // max and the sum of exponentials the forward's softmax computed (the same float64 values).
-    lossSum += Math.log(s.softmax[1]) - (s.logits[y] - s.softmax[0]);
-    const d = ws.dlogits[t];
-    for (let k = 0; k < O; k++) d[k] = s.probs[k] * scale;
-    d[y] -= scale;
-    K.addTo(g, off.outB, d, 0, O);
-    us.push(d);
-    vs.push(s.h[L - 1]);
-  }
-  K.outerAddBatch(g, off.outW, O, H, us, vs, us.length);
+  lossSum += outputLayerBackward(K, g, off, shape, steps, targets, scale, ws);
   // Recurrent window, newest step first: each step's dh/dc from the future is complete when reached.
   for (let t = T - 1; t >= start; t--) {
     const s = steps[t];
@@ -224,4 +210,35 @@ export function tbpttGradients(
   }
   if (g !== grad) grad.set(g);
   return lossSum * scale;
+}
+
+/**
+ * The output layer's backward over every labelled step, shared by both truncation conventions:
+ * each step's dlogits (into `ws.dlogits[t]`, the mean's `scale` applied), the output bias's and
+ * weights' gradients added into `g` (the weights in one batched call), and the summed loss.
+ */
+export function outputLayerBackward(
+  K: Kernels, g: Float32Array, off: ParamOffsets, shape: LstmShape, steps: StepCache[], targets: Int32Array, scale: number, ws: Workspace,
+): number {
+  const { hiddenSize: H, layers: L, outputSize: O } = shape;
+  const { us, vs } = ws;
+  us.length = 0;
+  vs.length = 0;
+  let lossSum = 0;
+  for (let t = 0; t < steps.length; t++) {
+    const y = targets[t];
+    if (y < 0) continue;
+    const s = steps[t];
+    // Cross-entropy from logits, in float64 (−log p would lose digits when p is tiny), with the
+    // max and the sum of exponentials the forward's softmax computed (the same float64 values).
+    lossSum += Math.log(s.softmax[1]) - (s.logits[y] - s.softmax[0]);
+    const d = ws.dlogits[t];
+    for (let k = 0; k < O; k++) d[k] = s.probs[k] * scale;
+    d[y] -= scale;
+    K.addTo(g, off.outB, d, 0, O);
+    us.push(d);
+    vs.push(s.h[L - 1]);
+  }
+  K.outerAddBatch(g, off.outW, O, H, us, vs, us.length);
+  return lossSum;
 }
