@@ -71,6 +71,23 @@ export interface ReplayCorpusOptions {
    * closes it (the CLI starts its pool early, so the workers boot while TensorFlow.js loads).
    */
   pool?: FeaturePool;
+  /**
+   * Points inside a pass, in passes (0.25: a quarter of the way through pass 1; 1.5: half way
+   * through pass 2), at which the held-out files are also scored, as a {@link ScoreEvent}: the
+   * learning curve against frames seen. A point falls after the utterance that reaches its share
+   * of the training files (rounded); whole numbers are the epochs' own scores and are ignored.
+   */
+  scoreAt?: readonly number[];
+}
+
+/** The held-out files scored part-way through a pass (see `scoreAt`). */
+export interface ScoreEvent {
+  kind: 'score';
+  epoch: number;
+  /** Passes over the training files so far: (epoch − 1) + files / train files. */
+  passes: number;
+  heldOut: ConfusionCounts | null;
+  heldOutAgreement: TemporalAgreement | null;
 }
 
 /** Emitted after each epoch, once the held-out files are scored. */
@@ -88,7 +105,7 @@ export interface EpochEvent {
   stats: RunningStats;
 }
 
-export type ReplayEvent = LearnerEvent | EpochEvent;
+export type ReplayEvent = LearnerEvent | EpochEvent | ScoreEvent;
 
 export function replayCorpus(o: ReplayCorpusOptions): Observable<ReplayEvent> {
   const epochs = o.epochs ?? 1;
@@ -97,6 +114,9 @@ export function replayCorpus(o: ReplayCorpusOptions): Observable<ReplayEvent> {
   const id = o.stream ?? 'replay';
   const threads = o.threads ?? 1;
   if (!Number.isInteger(threads) || threads < 1) throw new ConfigError(`replayCorpus: threads must be an integer ≥ 1, got ${threads}`);
+  for (const p of o.scoreAt ?? []) {
+    if (!(p > 0) || !(p <= epochs)) throw new ConfigError(`replayCorpus: scoreAt points must be in (0, epochs = ${epochs}] passes, got ${p}`);
+  }
   return defer(() => {
     const owned = o.pool === undefined && threads > 1 ? new FeaturePool(threads - 1) : undefined;
     const pool = o.pool ?? owned;
@@ -107,13 +127,14 @@ export function replayCorpus(o: ReplayCorpusOptions): Observable<ReplayEvent> {
       // A learner stream per pass: its running accuracy is that pass's alone, and its metrics say
       // which pass they are (pass 1 is prequential; later passes score frames already learned from).
       const stream = o.learner.openStream(id, { train: o.learner.trainable });
-      const frames$: Observable<FrameEvent> = pool
-        ? readPreparedCorpus(pool, 'corpus', { entries: o.train, features: o.features, onProblem: o.onProblem }).pipe(
-            concatMap((utterance) => preparedToFrameEvents(utterance, o.features, { stream: stream.id, runningStats: stats })),
-          )
-        : readCorpus('corpus', { entries: o.train, onProblem: o.onProblem }).pipe(
-            concatMap((utterance) => utteranceToFrameEvents(utterance, o.features, { stream: stream.id, runningStats: stats })),
-          );
+      const framesOf = (entries: readonly CorpusEntry[]): Observable<FrameEvent> =>
+        pool
+          ? readPreparedCorpus(pool, 'corpus', { entries, features: o.features, onProblem: o.onProblem }).pipe(
+              concatMap((utterance) => preparedToFrameEvents(utterance, o.features, { stream: stream.id, runningStats: stats })),
+            )
+          : readCorpus('corpus', { entries, onProblem: o.onProblem }).pipe(
+              concatMap((utterance) => utteranceToFrameEvents(utterance, o.features, { stream: stream.id, runningStats: stats })),
+            );
       // defer: the held-out files are normalised with the statistics as they are at the END of
       // the epoch's training, not as they were when the epoch was set up (empty, in epoch 1).
       const evaluation$: Observable<CorpusScore | null> =
@@ -130,11 +151,34 @@ export function replayCorpus(o: ReplayCorpusOptions): Observable<ReplayEvent> {
               onProblem: o.onProblem,
               pool,
             }));
-      const training$ = (o.pace === 'realtime' ? frames$.pipe(paceRealtime(100)) : frames$).pipe(
-        learnOnline(stream),
-        map((ev): LearnerEvent => (ev.kind === 'metrics' ? { ...ev, pass: n } : ev)),
-        finalize(() => stream.close()),
-      );
+      const train = (entries: readonly CorpusEntry[]): Observable<LearnerEvent> => {
+        const frames$ = framesOf(entries);
+        return (o.pace === 'realtime' ? frames$.pipe(paceRealtime(100)) : frames$).pipe(
+          learnOnline(stream),
+          map((ev): LearnerEvent => (ev.kind === 'metrics' ? { ...ev, pass: n } : ev)),
+        );
+      };
+      // The pass in pieces, cut where a score is wanted; the same learner stream runs through them.
+      const cuts = scoreCuts(o.scoreAt ?? [], n, o.train.length);
+      const pieces = [0, ...cuts].map((start, i) => o.train.slice(start, [...cuts, o.train.length][i]));
+      const training$ = concat(
+        ...pieces.map((piece, i) =>
+          i === 0
+            ? train(piece)
+            : concat(
+                evaluation$.pipe(
+                  map((score): ScoreEvent => ({
+                    kind: 'score',
+                    epoch: n,
+                    passes: n - 1 + cuts[i - 1]! / o.train.length,
+                    heldOut: score?.counts ?? null,
+                    heldOutAgreement: score?.agreement ?? null,
+                  })),
+                ),
+                train(piece),
+              ),
+        ),
+      ).pipe(finalize(() => stream.close()));
       return concat(
         training$,
         evaluation$.pipe(
@@ -146,4 +190,16 @@ export function replayCorpus(o: ReplayCorpusOptions): Observable<ReplayEvent> {
     // finalize runs on completion, error and unsubscription alike: no worker outlives the replay.
     return owned ? all.pipe(finalize(() => void owned.close())) : all;
   });
+}
+
+/**
+ * Where pass `epoch` is cut for its part-way scores: the file counts (sorted, distinct, strictly
+ * inside the pass) that reach each point's share of the `files` training files.
+ */
+export function scoreCuts(points: readonly number[], epoch: number, files: number): number[] {
+  const cuts = points
+    .filter((p) => p > epoch - 1 && p < epoch)
+    .map((p) => Math.round((p - (epoch - 1)) * files))
+    .filter((k) => k > 0 && k < files);
+  return [...new Set(cuts)].sort((a, b) => a - b);
 }

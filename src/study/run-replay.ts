@@ -39,6 +39,7 @@ export async function runReplay(args: readonly string[], summaryPath: string): P
       frames: s.frames,
       utterances: s.utterances,
       skippedUpdates: s.skippedUpdates,
+      curve: s.curve ?? [],
     };
     return { figures, wallSeconds: (performance.now() - startedAt) / 1000 };
   } catch (err) {

@@ -1,6 +1,7 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { cpus, platform, release } from 'node:os';
 import { join, resolve } from 'node:path';
+import { ConfigError } from '../errors.ts';
 import { listCorpora } from '../cli/list-corpora.ts';
 import { splitByFile } from '../corpus/split-by-file.ts';
 import { chooseLr } from './choose-lr.ts';
@@ -22,8 +23,37 @@ export interface StudyOptions {
   grid?: readonly StudyPoint[];
   /** Options added to every replay (e.g. ['--hidden', '8']). */
   replayArgs?: string[];
+  /** Passes each final run makes (default 3); validation runs make one. */
+  passes?: number;
+  /** Where final runs are also scored part-way through a pass, in passes (default 0.25 and 0.5). */
+  scoreAt?: readonly number[];
+  /**
+   * Continue from OUT/results.json: its runs are kept and not repeated, the budget is this
+   * invocation's, and a point the earlier run skipped or cut short is taken up again. The results
+   * must be of the same corpora, seeds, passes and replay options (else a ConfigError).
+   */
+  resume?: boolean;
   /** A line per run and per skipped point (default: none). */
   log?: (line: string) => void;
+}
+
+/**
+ * OUT/results.json of an earlier run, to resume: a ConfigError if it is missing, unreadable or of
+ * another setup (its runs would not be comparable with the new ones).
+ */
+async function readEarlierResults(path: string, setup: Pick<StudyResults, 'corpora' | 'seeds' | 'replayArgs' | 'passes'>): Promise<StudyResults> {
+  let earlier: StudyResults;
+  try {
+    earlier = JSON.parse(await readFile(path, 'utf8')) as StudyResults;
+  } catch (err) {
+    throw new ConfigError(`study --resume: cannot read ${path} (${err instanceof Error ? err.message : String(err)}); run without --resume to start afresh`);
+  }
+  for (const key of ['corpora', 'seeds', 'replayArgs', 'passes'] as const) {
+    if (JSON.stringify(earlier[key]) !== JSON.stringify(setup[key])) {
+      throw new ConfigError(`study --resume: ${path} has ${key} ${JSON.stringify(earlier[key])}, this run ${JSON.stringify(setup[key])}; resume with the same setup or start afresh without --resume`);
+    }
+  }
+  return { ...earlier, sessions: earlier.sessions ?? [] };
 }
 
 /** The study's fixed held-out split (replay's defaults) and the validation split of the training files. */
@@ -46,6 +76,8 @@ const SPLIT = { heldOut: 0.1, splitSeed: 1, validationHeldOut: 0.16, validationS
 export async function runStudy(o: StudyOptions): Promise<StudyResults> {
   const grid = [...(o.grid ?? STUDY_GRID)];
   const replayArgs = o.replayArgs ?? [];
+  const passes = o.passes ?? 3;
+  const scoreAt = (o.scoreAt ?? [0.25, 0.5]).filter((p) => p < passes);
   const log = o.log ?? (() => {});
   const budgetSeconds = 60 * o.budgetMinutes;
   const out = resolve(o.out);
@@ -53,6 +85,14 @@ export async function runStudy(o: StudyOptions): Promise<StudyResults> {
   const startedAt = new Date();
   const t0 = performance.now();
   const elapsed = () => (performance.now() - t0) / 1000;
+  const earlier = o.resume ? await readEarlierResults(join(out, 'results.json'), { corpora: o.corpora, seeds: o.seeds, replayArgs, passes }) : undefined;
+  /** An earlier run of the same point (same options), role, rate and seed: kept, not repeated. */
+  const earlierRun = (point: StudyPoint, role: StudyRun['role'], lr: number, seed: number): StudyRun | undefined => {
+    const before = earlier?.grid.find((p) => p.name === point.name);
+    if (before === undefined || before.args.join(' ') !== point.args.join(' ')) return undefined;
+    return earlier!.runs.find((r) => r.point === point.name && r.role === role && r.lr === lr && r.seed === seed && r.figures !== null);
+  };
+  const secondsBefore = earlier?.studySeconds ?? 0;
 
   const trainRoots = await linkTrainingCorpus(o.corpora, join(out, 'train'), SPLIT.heldOut, SPLIT.splitSeed);
   // Files each role trains on, for the cost estimates.
@@ -68,17 +108,22 @@ export async function runStudy(o: StudyOptions): Promise<StudyResults> {
     replayArgs,
     split: SPLIT,
     machine: { cpu: cpu[0]?.model.trim() ?? 'unknown', cores: cpu.length, platform: `${platform()} ${release()}`, node: process.version },
-    startedAt: startedAt.toISOString(),
+    startedAt: earlier?.startedAt ?? startedAt.toISOString(),
     finishedAt: startedAt.toISOString(),
-    studySeconds: 0,
+    studySeconds: secondsBefore,
     grid,
     points: [],
     runs: [],
+    passes,
+    scoreAt,
+    sessions: [...(earlier?.sessions ?? []), { startedAt: startedAt.toISOString(), seconds: 0, budgetMinutes: o.budgetMinutes }],
   };
   const done: { kind: string; run: StudyRun }[] = [];
   const save = async () => {
     results.finishedAt = new Date().toISOString();
-    results.studySeconds = elapsed();
+    const seconds = elapsed();
+    results.studySeconds = secondsBefore + seconds;
+    results.sessions.at(-1)!.seconds = seconds;
     await writeFile(join(out, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
   };
   /** undefined if it fits (or nothing is known yet), else why not. */
@@ -92,10 +137,16 @@ export async function runStudy(o: StudyOptions): Promise<StudyResults> {
 
   for (const point of grid) {
     const validate = point.lrs.length > 1;
-    const perRun = (files: number) => estimateRunSeconds(done, point.kind, files);
-    const [v, f] = [perRun(validationFiles), perRun(finalFiles)];
+    // Utterances trained: a final run makes `passes` passes over its files.
+    const perRun = (utterances: number) => estimateRunSeconds(done, point.kind, utterances);
+    const kept = (role: StudyRun['role'], lrs: readonly number[], seeds: number) => lrs.flatMap((lr) => Array.from({ length: seeds }, (_, i) => earlierRun(point, role, lr, role === 'validation' ? 1 : i + 1))).filter((r) => r !== undefined).length;
+    const [v, f] = [perRun(validationFiles), perRun(passes * finalFiles)];
     // Nothing measured yet (the first point, or every run so far failed): nothing to refuse on.
-    const pointEstimate = v === undefined || f === undefined ? undefined : (validate ? point.lrs.length * v : 0) + o.seeds * f;
+    // Runs kept from an earlier invocation cost nothing (the final ones: counted at the first rate).
+    const pointEstimate =
+      v === undefined || f === undefined
+        ? undefined
+        : (validate ? (point.lrs.length - kept('validation', point.lrs, 1)) * v : 0) + Math.max(0, o.seeds - kept('final', point.lrs.slice(0, 1), o.seeds)) * f;
     const refused = overBudget(pointEstimate);
     if (refused !== undefined) {
       results.points.push({ name: point.name, status: 'skipped', chosenLr: null, reason: refused });
@@ -106,8 +157,15 @@ export async function runStudy(o: StudyOptions): Promise<StudyResults> {
     results.points.push(outcome);
     /** Runs one replay unless the budget refuses it; false when refused. */
     const attempt = async (role: StudyRun['role'], lr: number, seed: number): Promise<boolean> => {
-      const files = role === 'validation' ? validationFiles : finalFiles;
-      const why = overBudget(perRun(files));
+      const kept = earlierRun(point, role, lr, seed);
+      if (kept !== undefined) {
+        results.runs.push(kept);
+        done.push({ kind: point.kind, run: kept });
+        log(`${point.name} ${role} lr ${lr} seed ${seed}: kept from the earlier run`);
+        return true;
+      }
+      const utterances = role === 'validation' ? validationFiles : passes * finalFiles;
+      const why = overBudget(perRun(utterances));
       if (why !== undefined) {
         outcome.status = 'partial';
         outcome.reason = why;
@@ -118,7 +176,8 @@ export async function runStudy(o: StudyOptions): Promise<StudyResults> {
         role === 'validation'
           ? [...trainRoots, '--held-out', `${SPLIT.validationHeldOut}`, '--split-seed', `${SPLIT.validationSplitSeed}`]
           : [...o.corpora, '--held-out', `${SPLIT.heldOut}`, '--split-seed', `${SPLIT.splitSeed}`];
-      const args = [...split, '--epochs', '1', ...point.args, ...replayArgs, '--lr', `${lr}`, '--seed', `${seed}`, '--order-seed', `${seed}`];
+      const schedule = role === 'validation' ? ['--epochs', '1'] : ['--epochs', `${passes}`, ...(scoreAt.length > 0 ? ['--score-at', scoreAt.join(',')] : [])];
+      const args = [...split, ...schedule, ...point.args, ...replayArgs, '--lr', `${lr}`, '--seed', `${seed}`, '--order-seed', `${seed}`];
       const summaryPath = join(out, 'runs', `${point.name}-${role}-lr${lr}-seed${seed}.json`);
       const r = await runReplay(args, summaryPath);
       const run: StudyRun = { point: point.name, role, seed, lr, wallSeconds: r.wallSeconds, figures: r.figures, ...(r.error !== undefined && { error: r.error }) };

@@ -23,10 +23,26 @@ export interface StudyPoint {
   args: string[];
   /** The learning rates tried on the validation part. */
   lrs: number[];
+  /** The schedule's coordinates, for the plots (accuracy against k2 per k1, against delay). */
+  schedule: Schedule;
+}
+
+/** Where a point sits on the study's axes. k1/k2 null: the whole utterance. */
+export interface Schedule {
+  algorithm: 'tbptt' | 'snap1' | 'eprop' | 'uoro';
+  k1: number | null;
+  k2: number | null;
+  truncation: 'window' | 'per-frame';
+  delay: number;
 }
 
 // A first 6-minute study chose 3e-3, the top of [3e-3, 1e-3, 3e-4], for TBPTT and utterance: the range goes higher.
 const TBPTT_LRS = [1e-2, 3e-3, 1e-3];
+// The 20-minute study chose the bottom of the range for k1 = 5 and for framewise updates, the top
+// for one update per utterance: each range moves the way the update frequency says.
+const SHORT_CHUNK_LRS = [3e-3, 1e-3, 3e-4];
+const FRAMEWISE_LRS = [3e-4, 1e-4, 3e-5];
+const UTTERANCE_LRS = [3e-2, 1e-2, 3e-3];
 /** The forward-mode algorithms update after every frame, so smaller steps (as scripts/algorithm-accuracy.ts found). */
 const FORWARD_LRS = [1e-3, 3e-4, 1e-4];
 
@@ -38,7 +54,8 @@ const tbptt = (k1: number, k2: number, truncation: 'window' | 'per-frame' = 'win
     (delay > 0 ? `, targets delayed ${delay} frames` : ''),
   kind: truncation === 'per-frame' ? 'tbptt-per-frame' : 'tbptt',
   args: ['--k1', `${k1}`, '--k2', `${k2}`, ...(truncation === 'per-frame' ? ['--truncation', 'per-frame'] : []), ...(delay > 0 ? ['--delay', `${delay}`] : [])],
-  lrs: TBPTT_LRS,
+  lrs: k1 <= 5 ? SHORT_CHUNK_LRS : TBPTT_LRS,
+  schedule: { algorithm: 'tbptt', k1, k2, truncation, delay },
 });
 
 const framewise = (k2: number): StudyPoint => ({
@@ -46,7 +63,8 @@ const framewise = (k2: number): StudyPoint => ({
   description: `framewise: an update after every frame (k1 = 1), the gradient ${k2} step${k2 === 1 ? '' : 's'} back`,
   kind: 'framewise',
   args: ['--preset', 'framewise', '--k2', `${k2}`],
-  lrs: FORWARD_LRS,
+  lrs: FRAMEWISE_LRS,
+  schedule: { algorithm: 'tbptt', k1: 1, k2, truncation: 'window', delay: 0 },
 });
 
 const forward = (algorithm: 'snap1' | 'eprop' | 'uoro'): StudyPoint => ({
@@ -55,6 +73,7 @@ const forward = (algorithm: 'snap1' | 'eprop' | 'uoro'): StudyPoint => ({
   kind: algorithm,
   args: ['--algorithm', algorithm, '--k1', '1'],
   lrs: FORWARD_LRS,
+  schedule: { algorithm, k1: 1, k2: null, truncation: 'window', delay: 0 },
 });
 
 /** k1 values of the TBPTT(k1, k2) sweep, each with k2 ∈ {k1, 2 k1, 4 k1}. */
@@ -69,6 +88,20 @@ const DELAYED: [number, number][] = [
   [10, 20],
 ];
 
+/**
+ * The search for the best streamable learner (issue: beat the offline BLSTM on the study's split):
+ * still causal, with a bounded target delay, around the cheapest good schedule, TBPTT(10, 20); wider,
+ * deeper, more delay, 39 features. Not the LSTM 1 × 128 of the grid, so kind `search-…` of its own.
+ */
+const search = (name: string, description: string, net: string[], delay: number, kind: string): StudyPoint => ({
+  name: `search-${name}`,
+  description: `${description}, TBPTT(10, 20), targets delayed ${delay} frames`,
+  kind: `search-${kind}`,
+  args: ['--k1', '10', '--k2', '20', '--delay', `${delay}`, ...net],
+  lrs: [3e-3, 1e-3],
+  schedule: { algorithm: 'tbptt', k1: 10, k2: 20, truncation: 'window', delay },
+});
+
 /** The study's points in priority order: the question's own answers first, so a short budget measures them. */
 export const STUDY_GRID: readonly StudyPoint[] = [
   // The baseline, then the question's two extremes (every frame, exactly and without BPTT; once per
@@ -81,7 +114,8 @@ export const STUDY_GRID: readonly StudyPoint[] = [
     description: 'full BPTT: one update per utterance, the gradient through all of it',
     kind: 'utterance',
     args: ['--preset', 'utterance'],
-    lrs: TBPTT_LRS,
+    lrs: UTTERANCE_LRS,
+    schedule: { algorithm: 'tbptt', k1: null, k2: null, truncation: 'window', delay: 0 },
   },
   forward('eprop'),
   ...[1, 5].map(framewise),
@@ -90,4 +124,8 @@ export const STUDY_GRID: readonly StudyPoint[] = [
   ...([[20, 5], [40, 10], [10, 5]] as const).flatMap(([k1, k2]) => [tbptt(k1, k2, 'window'), tbptt(k1, k2, 'per-frame')]),
   ...DELAYED.flatMap(([k1, k2]) => [2, 4].map((d) => tbptt(k1, k2, 'window', d))),
   forward('uoro'),
+  search('256-d3', 'LSTM 1 × 256', ['--hidden', '256'], 3, '256'),
+  search('256-d6', 'LSTM 1 × 256', ['--hidden', '256'], 6, '256'),
+  search('256-d6-39', 'LSTM 1 × 256 on 39 features (with delta-deltas)', ['--hidden', '256', '--dims', '39'], 6, '256'),
+  search('2x256-d6', 'LSTM 2 × 256', ['--hidden', '256', '--layers', '2'], 6, '2x256'),
 ];

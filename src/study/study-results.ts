@@ -15,6 +15,22 @@ export interface RunFigures {
   frames: number;
   utterances: number;
   skippedUpdates: number;
+  /**
+   * Held-out scores along the run (part-way through pass 1 and after every pass), as replay's
+   * summary `curve` gives them; empty for a run that scored only at its end.
+   */
+  curve: CurvePoint[];
+}
+
+/** One held-out score along a run: after `passes` passes, `frames` training frames, `trainingSeconds`. */
+export interface CurvePoint {
+  passes: number;
+  frames: number;
+  /** The replay's time training so far, held-out scoring excluded. */
+  trainingSeconds: number;
+  heldOutAccuracy: number | null;
+  heldOutKappa: number | null;
+  heldOutKappaTemporal: number | null;
 }
 
 /** One replay of the study. */
@@ -56,4 +72,10 @@ export interface StudyResults {
   grid: StudyPoint[];
   points: StudyPointOutcome[];
   runs: StudyRun[];
+  /** Passes each final run makes (validation runs make one). */
+  passes: number;
+  /** Where each final run is scored part-way through pass 1 (`--score-at`), besides every pass's end. */
+  scoreAt: number[];
+  /** Each invocation that wrote these results (more than one when resumed): when, how long, its budget. */
+  sessions: { startedAt: string; seconds: number; budgetMinutes: number }[];
 }

@@ -2,7 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { lastValueFrom, toArray } from 'rxjs';
 import { evaluateCorpus } from '../../pipelines/evaluate-corpus.ts';
-import { replayCorpus, type EpochEvent } from '../../pipelines/replay-corpus.ts';
+import { replayCorpus, scoreCuts, type EpochEvent, type ScoreEvent } from '../../pipelines/replay-corpus.ts';
 import {
   DEFAULT_FEATURE_CONFIG,
   OnlineLearner,
@@ -83,5 +83,47 @@ describe('replayCorpus pipeline', () => {
     } finally {
       learner.dispose();
     }
+  });
+
+  it('should score part-way through a pass where asked, without changing what is trained', async () => {
+    await selectBackend('cpu');
+    const { entries } = await listCorpus('fixtures/corpus');
+    const phones = discoverPhoneSet(await Promise.all(entries.map((e) => readLabelFile(e.labelPath))));
+    const features = { ...DEFAULT_FEATURE_CONFIG };
+    const train = entries.slice(0, 4);
+    const heldOut = entries.slice(4);
+    const run = async (scoreAt?: number[]) => {
+      const learner = new OnlineLearner({ inputSize: featureDims(features), phones, hiddenSize: 16, lr: 0.01, seed: 5 });
+      try {
+        return await lastValueFrom(replayCorpus({ train, heldOut, learner, features, epochs: 2, scoreAt }).pipe(toArray()));
+      } finally {
+        learner.dispose();
+      }
+    };
+    const plain = await run();
+    const cut = await run([0.25, 0.5, 1.5]);
+    const scores = cut.filter((e): e is ScoreEvent => e.kind === 'score');
+    assert.deepEqual(scores.map((s) => [s.epoch, s.passes]), [[1, 0.25], [1, 0.5], [2, 1.5]]);
+    // each score comes right after the utterance that completes its share of the files
+    const endsBefore = (s: ScoreEvent) => cut.slice(0, cut.indexOf(s)).filter((e) => e.kind === 'end' && e.stream === 'replay').length;
+    assert.deepEqual(scores.map(endsBefore), [1, 2, 6]);
+    for (const s of scores) assert.equal(s.heldOut!.frames, s.heldOutAgreement!.frames);
+    // The epochs' own scores, and the weights they reflect, are the same as without the cuts.
+    const epochAcc = (evs: typeof plain) => evs.filter((e): e is EpochEvent => e.kind === 'epoch').map((e) => e.heldOut!.accuracy());
+    assert.deepEqual(epochAcc(cut), epochAcc(plain));
+    // a part-way score sees weights that are still changing: the first differs from pass 2's end
+    assert.ok(scores.some((s) => s.heldOut!.accuracy() !== epochAcc(cut)[1]), 'part-way scores equal the final score');
+  });
+
+  it('should place the cuts by share of the files, inside the pass only', () => {
+    assert.deepEqual(scoreCuts([0.25, 0.5, 1, 1.5, 3], 1, 10), [3, 5]);
+    assert.deepEqual(scoreCuts([0.25, 0.5, 1, 1.5, 3], 2, 10), [5]);
+    assert.deepEqual(scoreCuts([0.01, 0.99], 1, 10), [], 'a point that rounds to a pass boundary is the epoch score');
+    assert.deepEqual(scoreCuts([0.5, 0.5], 1, 4), [2]);
+  });
+
+  it('should refuse a score point outside the run', () => {
+    const learner = {} as OnlineLearner;
+    assert.throws(() => replayCorpus({ train: [], learner, features: { ...DEFAULT_FEATURE_CONFIG }, epochs: 2, scoreAt: [2.5] }), /scoreAt points must be in \(0, epochs = 2\] passes, got 2.5/);
   });
 });

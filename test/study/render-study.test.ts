@@ -16,6 +16,7 @@ const figures = (acc: number, fps: number, over: Partial<RunFigures> = {}): RunF
   frames: 1000,
   utterances: 5,
   skippedUpdates: 0,
+  curve: [],
   ...over,
 });
 const run = (point: string, role: StudyRun['role'], seed: number, lr: number, f: RunFigures): StudyRun => ({ point, role, seed, lr, wallSeconds: 3, figures: f });
@@ -30,9 +31,12 @@ const RESULTS: StudyResults = {
   startedAt: '2026-01-02T03:04:05.000Z',
   finishedAt: '2026-01-02T03:16:05.000Z',
   studySeconds: 720,
+  passes: 1,
+  scoreAt: [],
+  sessions: [{ startedAt: '2026-01-02T03:04:05.000Z', seconds: 720, budgetMinutes: 20 }],
   grid: [
-    { name: 'a', description: 'point A', kind: 'tbptt', args: ['--k1', '20'], lrs: [1e-3, 3e-4] },
-    { name: 'b', description: 'point B', kind: 'uoro', args: ['--algorithm', 'uoro'], lrs: [1e-3] },
+    { name: 'a', description: 'point A', kind: 'tbptt', args: ['--k1', '20'], lrs: [1e-3, 3e-4], schedule: { algorithm: 'tbptt', k1: 20, k2: 20, truncation: 'window', delay: 0 } },
+    { name: 'b', description: 'point B', kind: 'uoro', args: ['--algorithm', 'uoro'], lrs: [1e-3], schedule: { algorithm: 'uoro', k1: 1, k2: null, truncation: 'window', delay: 0 } },
   ],
   points: [
     { name: 'a', status: 'done', chosenLr: 3e-4 },

@@ -11,8 +11,8 @@ import type { StudyResults } from '../../src/study/study-results.ts';
 
 const CORPUS = 'fixtures/corpus';
 const GRID: StudyPoint[] = [
-  { name: 'tbptt-20-20', description: 'TBPTT(20, 20)', kind: 'tbptt', args: ['--k1', '20', '--k2', '20'], lrs: [1e-3, 3e-3] },
-  { name: 'framewise-k2-5', description: 'framewise', kind: 'framewise', args: ['--preset', 'framewise', '--k2', '5'], lrs: [1e-3] },
+  { name: 'tbptt-20-20', description: 'TBPTT(20, 20)', kind: 'tbptt', args: ['--k1', '20', '--k2', '20'], lrs: [1e-3, 3e-3], schedule: { algorithm: 'tbptt', k1: 20, k2: 20, truncation: 'window', delay: 0 } },
+  { name: 'framewise-k2-5', description: 'framewise', kind: 'framewise', args: ['--preset', 'framewise', '--k2', '5'], lrs: [1e-3], schedule: { algorithm: 'tbptt', k1: 1, k2: 5, truncation: 'window', delay: 0 } },
 ];
 let dir = '';
 before(async () => {
@@ -73,5 +73,38 @@ describe('runStudy', () => {
     assert.match(results.points[1].reason!, /budget/);
     const md = await readFile(join(out, 'study.md'), 'utf8');
     assert.match(md, /Skipped by the budget: framewise-k2-5\./);
+  });
+
+  it('should resume from its results, keeping every run and taking up what the budget cut', async () => {
+    const out = join(dir, 'resumed');
+    const first = await runStudy({ corpora: [CORPUS], out, budgetMinutes: 0.01, seeds: 2, grid: GRID, replayArgs: ['--hidden', '8'], passes: 2 });
+    assert.equal(first.runs.length, 1);
+    const resumed = await runStudy({ corpora: [CORPUS], out, budgetMinutes: 1, seeds: 2, grid: GRID, replayArgs: ['--hidden', '8'], passes: 2, resume: true });
+    assert.deepEqual(resumed.points.map((p) => p.status), ['done', 'done']);
+    assert.equal(resumed.runs.length, 6, 'no run repeated, none lost');
+    assert.deepEqual(resumed.runs[0], first.runs[0], 'the earlier run is kept as it was');
+    assert.equal(resumed.sessions.length, 2);
+    assert.equal(resumed.startedAt, first.startedAt);
+    assert.ok(Math.abs(resumed.studySeconds - (first.studySeconds + resumed.sessions[1].seconds)) < 1e-6);
+    // Final runs make 2 passes, scored part-way through pass 1 and after each pass.
+    for (const r of resumed.runs.filter((r) => r.role === 'final')) {
+      assert.equal(r.figures!.curve.length, 4, JSON.stringify(r.figures!.curve));
+      assert.deepEqual(r.figures!.curve.slice(2).map((c) => c.passes), [1, 2]);
+      assert.ok(r.figures!.curve.every((c, i, cs) => i === 0 || (c.frames > cs[i - 1].frames && c.trainingSeconds >= cs[i - 1].trainingSeconds)));
+      assert.equal(r.figures!.heldOutAccuracy, r.figures!.curve.at(-1)!.heldOutAccuracy);
+    }
+    // Everything kept: a second resume runs nothing, and only re-renders.
+    const again = await runStudy({ corpora: [CORPUS], out, budgetMinutes: 1, seeds: 2, grid: GRID, replayArgs: ['--hidden', '8'], passes: 2, resume: true });
+    assert.deepEqual(again.runs, resumed.runs);
+    assert.ok(again.sessions[2].seconds < 5, `${again.sessions[2].seconds} s`);
+  });
+
+  it('should refuse to resume from results of another setup', async () => {
+    const out = join(dir, 'resumed');
+    await assert.rejects(
+      runStudy({ corpora: [CORPUS], out, budgetMinutes: 1, seeds: 3, grid: GRID, replayArgs: ['--hidden', '8'], passes: 2, resume: true }),
+      /study --resume: .*results\.json has seeds 2, this run 3/,
+    );
+    await assert.rejects(runStudy({ corpora: [CORPUS], out: join(dir, 'nothing-here'), budgetMinutes: 1, seeds: 2, grid: GRID, resume: true }), /study --resume: cannot read/);
   });
 });

@@ -20,9 +20,16 @@ describe('STUDY_GRID', () => {
   it('should give each point replay learner options that parse and validate, leaving the study options alone', () => {
     for (const p of STUDY_GRID) {
       assert.ok(!p.args.some((a) => RESERVED.includes(a)), `${p.name} sets a reserved option`);
-      const { values, positionals } = parseOptions('replay', p.args, LEARNER_OPTION_SPECS);
+      // --dims is replay's own (the features), the one non-learner option a point may set
+      const { values, positionals } = parseOptions('replay', p.args, { ...LEARNER_OPTION_SPECS, dims: { type: 'string' } });
       assert.deepEqual(positionals, [], p.name);
-      assert.doesNotThrow(() => learnerOptionsFrom(values), p.name);
+      assert.ok(values.dims === undefined || ['26', '39'].includes(values.dims as string), p.name);
+      const o = learnerOptionsFrom(values);
+      // the plots read the schedule; it must say what the options do
+      assert.equal(o.delay ?? 0, p.schedule.delay, `${p.name} delay`);
+      if (p.schedule.algorithm === 'tbptt' && p.schedule.k1 !== null && p.args.includes('--k2')) assert.equal(o.k2, p.schedule.k2, `${p.name} k2`);
+      assert.equal(o.truncation ?? 'window', p.schedule.truncation, `${p.name} truncation`);
+      assert.equal(o.algorithm ?? 'tbptt', p.schedule.algorithm, `${p.name} algorithm`);
     }
   });
   it('should cover the schedules the study asks about', () => {

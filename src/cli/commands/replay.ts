@@ -39,6 +39,9 @@ Options:
   --pace max|realtime max: as fast as it goes (default); realtime: 100 frames/s, as if live
   --held-out F        fraction of files held out for evaluation, 0 for none (default 0.1)
   --split-seed N      seed of the held-out split (default 1)
+  --score-at P,...    also score the held-out files part-way through a pass, at these points in
+                      passes (e.g. 0.25,0.5: after a quarter and half of pass 1); the summary's
+                      curve lists every score with the frames seen and the training seconds so far
   --order-seed N      shuffle the training files' order with this seed before the run (the held-out
                       split is unchanged); default: corpus order
   --dims 26|39        26: 12 MFCC + log energy + deltas (default); 39: + delta-deltas
@@ -74,6 +77,7 @@ export const command: CliCommand = {
       'held-out': { type: 'string' },
       'split-seed': { type: 'string' },
       'order-seed': { type: 'string' },
+      'score-at': { type: 'string' },
       dims: { type: 'string' },
       stats: { type: 'string' },
       load: { type: 'string' },
@@ -88,6 +92,7 @@ export const command: CliCommand = {
     const heldOutFraction = numberOption('held-out', values['held-out'], { min: 0, max: 0.9 }) ?? 0.1;
     const splitSeed = numberOption('split-seed', values['split-seed'], { integer: true }) ?? 1;
     const orderSeed = numberOption('order-seed', values['order-seed'], { integer: true });
+    const scoreAt = scoreAtOption(values['score-at'], epochs);
     const dims = choiceOption('dims', values.dims, ['26', '39'] as const);
     const backendName = choiceOption('backend', values.backend, ['tensorflow', 'wasm', 'cpu'] as const) as BackendName | undefined;
     const threads = numberOption('threads', values.threads, { min: 1, max: 256, integer: true }) ?? availableParallelism();
@@ -159,7 +164,7 @@ export const command: CliCommand = {
         const summary = new ReplaySummary(epochs, train.length, backend, learner, threads);
         const startedAt = performance.now();
         await lastValueFrom(
-          replayCorpus({ train, heldOut, learner, features, epochs, pace, runningStats: stats, onProblem, pool }).pipe(
+          replayCorpus({ train, heldOut, learner, features, epochs, pace, runningStats: stats, onProblem, pool, scoreAt }).pipe(
             // Updates are synchronous, so stopping between events leaves the last update complete.
             takeUntil(from(interrupt.received)),
             tap((ev) => {
@@ -231,6 +236,20 @@ class ReplaySummary {
     skippedUpdates: number;
   }[] = [];
   private heldOutTop: [string, string, number][] = [];
+  /** Every held-out score (part-way and at each epoch's end), in order: the learning curve. */
+  private readonly curve: {
+    passes: number;
+    /** Training frames seen when the score was taken. */
+    frames: number;
+    /** Seconds spent training so far: the replay's time less the held-out scoring's. */
+    trainingSeconds: number;
+    heldOutAccuracy: number | null;
+    heldOutKappa: number | null;
+    heldOutKappaTemporal: number | null;
+  }[] = [];
+  /** Time spent scoring held-out files, and when the last event came (for the scoring's share). */
+  private scoringMs = 0;
+  private lastEventMs = 0;
 
   constructor(
     private readonly epochs: number,
@@ -247,6 +266,19 @@ class ReplaySummary {
 
   observe(ev: ReplayEvent, elapsedMs: number): void {
     this.elapsedMs = elapsedMs;
+    // A score event arrives when its scoring is done: the time since the last event was scoring.
+    if (ev.kind === 'score' || ev.kind === 'epoch') this.scoringMs += elapsedMs - this.lastEventMs;
+    this.lastEventMs = elapsedMs;
+    if (ev.kind === 'score' || ev.kind === 'epoch') {
+      this.curve.push({
+        passes: ev.kind === 'score' ? ev.passes : ev.epoch,
+        frames: this.frames,
+        trainingSeconds: (elapsedMs - this.scoringMs) / 1000,
+        heldOutAccuracy: ev.heldOut?.accuracy() ?? null,
+        heldOutKappa: ev.heldOutAgreement?.kappa() ?? null,
+        heldOutKappaTemporal: ev.heldOutAgreement?.kappaTemporal() ?? null,
+      });
+    }
     if (ev.kind === 'metrics') {
       this.pass.frames = ev.frames;
       this.pass.accuracy = ev.accuracy;
@@ -319,10 +351,24 @@ class ReplaySummary {
       backend: this.backend,
       threads: this.threads,
       epochs: this.epochResults,
+      curve: this.curve,
       heldOutTopConfusions: this.heldOutTop,
       config: { ...this.learner.config, k1: finiteOrNull(this.learner.config.k1), k2: finiteOrNull(this.learner.config.k2) },
     };
   }
+}
+
+/** --score-at: comma-separated points in (0, epochs] passes, or a ConfigError naming the bad one. */
+function scoreAtOption(value: string | boolean | undefined, epochs: number): number[] | undefined {
+  if (value === undefined) return undefined;
+  const parts = typeof value === 'string' ? value.split(',') : [''];
+  return parts.map((part) => {
+    const p = Number(part.trim());
+    if (part.trim() === '' || !(p > 0) || !(p <= epochs)) {
+      throw new ConfigError(`--score-at takes comma-separated passes in (0, --epochs = ${epochs}], got ${JSON.stringify(part)} in ${JSON.stringify(value)}`);
+    }
+    return p;
+  });
 }
 
 const finiteOrNull = (x: number) => (Number.isFinite(x) ? x : null);

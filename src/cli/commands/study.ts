@@ -6,10 +6,11 @@ const HELP = `Usage: phonestream study CORPUS... [options] [-- REPLAY OPTIONS]
 
 Answers "when to backpropagate and update" with evidence: every point of the study grid
 (src/study/study-grid.ts: framewise, full BPTT, TBPTT(k1, k2), k2 < k1 under both truncations,
-target delays, snap1/eprop/uoro) is replayed for one pass. Each point's learning rate is chosen
-on a validation part of the TRAINING files (linked into OUT/train, split --held-out 0.16
---split-seed 2), then the point is trained at that rate with seeds 1..N (--seed s --order-seed s)
-and scored on the held-out files (--held-out 0.1 --split-seed 1). The runs are replay child
+target delays, snap1/eprop/uoro, then a search for the best causal learner) is replayed. Each
+point's learning rate is chosen on a validation part of the TRAINING files (linked into OUT/train,
+split --held-out 0.16 --split-seed 2) after one pass, then the point is trained at that rate with
+seeds 1..N (--seed s --order-seed s) for --passes passes and scored on the held-out files
+(--held-out 0.1 --split-seed 1) after 1/4 and 1/2 of pass 1 and after every pass. The runs are replay child
 processes, one at a time, in the grid's order until the budget would be exceeded (each run's
 cost estimated from the frames/s of the runs so far); the points left are recorded as skipped.
 
@@ -20,6 +21,10 @@ Options:
   --budget MINUTES    wall-clock budget (default 20); exceeded by at most one run
   --out DIR           output directory (default study)
   --seeds N           final runs per point (default 3)
+  --passes N          passes of each final run (default 3)
+  --resume            continue from OUT/results.json: its runs are kept, the points it skipped or
+                      cut short are taken up, the budget is this invocation's (same corpora, seeds,
+                      passes and replay options, else an error)
   --quiet             no line per run on stderr
   -- OPTIONS          replay options added to every run (e.g. -- --hidden 64 --threads 2)
 
@@ -39,10 +44,13 @@ export const command: CliCommand = {
       budget: { type: 'string' },
       out: { type: 'string' },
       seeds: { type: 'string' },
+      passes: { type: 'string' },
+      resume: { type: 'boolean' },
       quiet: { type: 'boolean' },
     });
     const budgetMinutes = numberOption('budget', values.budget, { min: 0, max: 100000 }) ?? 20;
     const seeds = numberOption('seeds', values.seeds, { min: 1, max: 1000, integer: true }) ?? 3;
+    const passes = numberOption('passes', values.passes, { min: 1, max: 100, integer: true }) ?? 3;
     const out = typeof values.out === 'string' ? values.out : 'study';
     if (positionals.length === 0) {
       throw new InputError('arguments', 'expected at least one corpus directory');
@@ -54,6 +62,8 @@ export const command: CliCommand = {
       budgetMinutes,
       seeds,
       replayArgs,
+      passes,
+      resume: values.resume === true,
       log: values.quiet ? undefined : (line) => process.stderr.write(`${line}\n`),
     });
     const skipped = results.points.filter((p) => p.status === 'skipped').length;
