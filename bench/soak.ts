@@ -70,7 +70,7 @@ async function runServerChild(): Promise<void> {
   const server = await startLiveMicrophone({ port: 0, learner, featureConfig: features, normalizationPrior: prior });
   const replay = { frames: 0, utterances: 0, error: null as string | null };
   const replaying = replayCorpus({ train: entries, learner, features, epochs: Infinity, pace: 'max', runningStats: stats })
-    .pipe(filter((ev): ev is LearnerEvent => ev.kind !== 'epoch'))
+    .pipe(filter((ev): ev is LearnerEvent => ev.kind !== 'epoch' && ev.kind !== 'score'))
     .subscribe({
       next: (ev) => {
         if (ev.kind === 'predictions') replay.frames += ev.frames.length;

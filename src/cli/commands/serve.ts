@@ -149,7 +149,7 @@ export const command: CliCommand = {
       entries.length === 0
         ? undefined
         : replayCorpus({ train: entries, learner, features, epochs, pace, runningStats: stats, onProblem })
-            .pipe(filter((ev): ev is LearnerEvent => ev.kind !== 'epoch'))
+            .pipe(filter((ev): ev is LearnerEvent => ev.kind !== 'epoch' && ev.kind !== 'score'))
             .subscribe({
               next: (ev) => server.publish(ev),
               error: (err: Error) => log(`replay stopped: ${err.message}`),
