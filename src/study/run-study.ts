@@ -2,6 +2,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { cpus, platform, release } from 'node:os';
 import { join, resolve } from 'node:path';
 import { ConfigError } from '../errors.ts';
+import type { CeilingsReport } from './ceilings-report.ts';
 import { listCorpora } from '../cli/list-corpora.ts';
 import { splitByFile } from '../corpus/split-by-file.ts';
 import { chooseLr } from './choose-lr.ts';
@@ -11,10 +12,11 @@ import { renderStudy } from './render-study.ts';
 import { runReplay } from './run-replay.ts';
 import { STUDY_GRID, type StudyPoint } from './study-grid.ts';
 import type { StudyPointOutcome, StudyResults, StudyRun } from './study-results.ts';
+import { writeStudyPlots } from './write-study-plots.ts';
 
 export interface StudyOptions {
   corpora: string[];
-  /** OUT: results.json, study.md, train/ (the linked training files), runs/ (each replay's summary). */
+  /** OUT: results.json, study.md, plots/ (the SVGs study.md shows), ceilings.json (read if there), train/ (the linked training files), runs/ (each replay's summary). */
   out: string;
   budgetMinutes: number;
   /** Final runs per point, seeds 1..N (--seed s --order-seed s). */
@@ -56,6 +58,30 @@ async function readEarlierResults(path: string, setup: Pick<StudyResults, 'corpo
   return { ...earlier, sessions: earlier.sessions ?? [] };
 }
 
+/**
+ * OUT/ceilings.json (`phonestream ceilings`), for study.md's offline ceilings: undefined when there
+ * is none, a ConfigError naming the file when it cannot be read or is not a ceilings report.
+ */
+export async function readCeilings(path: string): Promise<CeilingsReport | undefined> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw new ConfigError(`study: cannot read ${path} (${err instanceof Error ? err.message : String(err)})`);
+  }
+  let report: CeilingsReport;
+  try {
+    report = JSON.parse(text) as CeilingsReport;
+  } catch (err) {
+    throw new ConfigError(`study: ${path} is not JSON (${err instanceof Error ? err.message : String(err)}); rerun \`phonestream ceilings\` or remove it`);
+  }
+  if (typeof report?.tfjs?.lstm?.heldOutAccuracy !== 'number' || typeof report?.tfjs?.blstm?.heldOutAccuracy !== 'number') {
+    throw new ConfigError(`study: ${path} is not a ceilings report (no tfjs.lstm and tfjs.blstm held-out accuracies); rerun \`phonestream ceilings\` or remove it`);
+  }
+  return report;
+}
+
 /** The study's fixed held-out split (replay's defaults) and the validation split of the training files. */
 const SPLIT = { heldOut: 0.1, splitSeed: 1, validationHeldOut: 0.16, validationSplitSeed: 2 };
 
@@ -66,7 +92,8 @@ const SPLIT = { heldOut: 0.1, splitSeed: 1, validationHeldOut: 0.16, validationS
  * `phonestream replay` child process, one at a time. A run starts only if the budget is not spent
  * and its estimated cost (see estimateRunSeconds) fits in what is left, and a point only if all its
  * runs are expected to fit, so the budget is exceeded by at most the one run that overran it.
- * OUT/results.json is rewritten after every run (a crash keeps what was done), OUT/study.md at the end.
+ * OUT/results.json is rewritten after every run (a crash keeps what was done); at the end OUT/plots
+ * (writeStudyPlots) and OUT/study.md, with the offline ceilings of OUT/ceilings.json if there is one.
  *
  * ## Example
  * ```ts
@@ -93,6 +120,8 @@ export async function runStudy(o: StudyOptions): Promise<StudyResults> {
     return earlier!.runs.find((r) => r.point === point.name && r.role === role && r.lr === lr && r.seed === seed && r.figures !== null);
   };
   const secondsBefore = earlier?.studySeconds ?? 0;
+  // A broken OUT/ceilings.json fails now, not after the runs (it is read again at the end: the ceilings may be trained meanwhile).
+  await readCeilings(join(out, 'ceilings.json'));
 
   const trainRoots = await linkTrainingCorpus(o.corpora, join(out, 'train'), SPLIT.heldOut, SPLIT.splitSeed);
   // Files each role trains on, for the cost estimates.
@@ -206,6 +235,8 @@ export async function runStudy(o: StudyOptions): Promise<StudyResults> {
     }
   }
   await save();
-  await writeFile(join(out, 'study.md'), renderStudy(results));
+  const ceilings = await readCeilings(join(out, 'ceilings.json'));
+  await writeStudyPlots(results, out);
+  await writeFile(join(out, 'study.md'), renderStudy(results, ceilings));
   return results;
 }

@@ -78,4 +78,9 @@ export interface StudyResults {
   scoreAt: number[];
   /** Each invocation that wrote these results (more than one when resumed): when, how long, its budget. */
   sessions: { startedAt: string; seconds: number; budgetMinutes: number }[];
+  /**
+   * The conclusions, written by hand from the full run (never by the study): study.md renders them
+   * under "## Conclusions" where its `<!-- conclusions -->` marker is.
+   */
+  conclusions?: string[];
 }

@@ -74,8 +74,10 @@ describe('renderStudy', () => {
     assert.match(md, /`--hidden 8`/);
   });
   it('should start with an overview row per point', () => {
-    assert.ok(lines.includes('| a | 55.0 % ± 7.1 % | 0.450 ± 0.071 | 27.5 % ± 3.5 % | 1.500 ± 0.707 | 2 | 0.0003 |'), md);
-    assert.ok(lines.includes('| b | skipped | — | — | — | 0 | — |'), md);
+    // One pass, no part-way scores: held-out after 1 pass, prequential, κ, Kappa-Temporal, ms/frame, updates/s.
+    assert.ok(lines.includes('| point | held-out after 1 pass | pass-1 prequential accuracy | κ after 1 pass | Kappa-Temporal after 1 pass | ms/frame | updates/s | seeds | lr |'), md);
+    assert.ok(lines.includes('| a | 55.0 % ± 7.1 % | 27.5 % ± 3.5 % | 0.450 ± 0.071 | -1.000 ± 0.000 | 1.500 ± 0.707 | 60 ± 14 | 2 | 0.0003 |'), md);
+    assert.ok(lines.includes('| b | skipped | — | — | — | — | — | 0 | — |'), md);
   });
   it('should list the skipped points with the reason and no table', () => {
     assert.ok(lines.includes('Skipped: estimated 900 s, 60 s of the budget left.'), md);

@@ -1,11 +1,12 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { meanAndSpread } from '../../src/study/mean-and-spread.ts';
 import { renderStudy } from '../../src/study/render-study.ts';
-import { runStudy } from '../../src/study/run-study.ts';
+import type { CeilingsReport } from '../../src/study/ceilings-report.ts';
+import { readCeilings, runStudy } from '../../src/study/run-study.ts';
 import type { StudyPoint } from '../../src/study/study-grid.ts';
 import type { StudyResults } from '../../src/study/study-results.ts';
 
@@ -60,6 +61,13 @@ describe('runStudy', () => {
       assert.ok(md.includes(`| held-out accuracy | ${pct(mean!)} ± ${pct(sd!)} |`), `${point.name}\n${md}`);
     }
     assert.match(md, /No-change classifier .*: \d+\.\d %/);
+    // The plots study.md embeds, as SVG files (no delay plot: no two points differ only by delay).
+    assert.deepEqual((await readdir(join(out, 'plots'))).sort(), ['accuracy-vs-frames.svg', 'accuracy-vs-k2.svg', 'accuracy-vs-seconds.svg']);
+    for (const name of ['accuracy-vs-frames', 'accuracy-vs-k2', 'accuracy-vs-seconds']) {
+      assert.match(await readFile(join(out, 'plots', `${name}.svg`), 'utf8'), /^<svg /);
+      assert.ok(md.includes(`(plots/${name}.svg)`), name);
+    }
+    assert.ok(!md.includes('## Offline ceilings'), 'no ceilings.json, no section');
   });
 
   it('should skip the points the budget does not cover, exceeding it by at most one run', async () => {
@@ -93,10 +101,31 @@ describe('runStudy', () => {
       assert.ok(r.figures!.curve.every((c, i, cs) => i === 0 || (c.frames > cs[i - 1].frames && c.trainingSeconds >= cs[i - 1].trainingSeconds)));
       assert.equal(r.figures!.heldOutAccuracy, r.figures!.curve.at(-1)!.heldOutAccuracy);
     }
-    // Everything kept: a second resume runs nothing, and only re-renders.
+    // Everything kept: a second resume runs nothing, and only re-renders, now with the ceilings.
+    const ceiling = { heldOutAccuracy: 0.6, heldOutKappa: null, validationAccuracy: 0.6, epochs: 3, bestEpoch: 2, seconds: 1, parameters: 10 };
+    const ceilings: CeilingsReport = { hidden: 8, dims: 26, phones: 40, fitFiles: 3, validationFiles: 1, heldOutFiles: 1, tfjs: { lstm: ceiling, blstm: ceiling }, pytorch: null };
+    await writeFile(join(out, 'ceilings.json'), JSON.stringify(ceilings));
     const again = await runStudy({ corpora: [CORPUS], out, budgetMinutes: 1, seeds: 2, grid: GRID, replayArgs: ['--hidden', '8'], passes: 2, resume: true });
     assert.deepEqual(again.runs, resumed.runs);
     assert.ok(again.sessions[2].seconds < 5, `${again.sessions[2].seconds} s`);
+    const md = await readFile(join(out, 'study.md'), 'utf8');
+    assert.equal(md, renderStudy(again, ceilings));
+    assert.ok(md.includes('## Offline ceilings'));
+  });
+
+  it('should read OUT/ceilings.json if there is one, and name the file when it cannot', async () => {
+    const out = join(dir, 'ceilings');
+    assert.equal(await readCeilings(join(out, 'ceilings.json')), undefined, 'none: no section');
+    await rm(out, { recursive: true, force: true });
+    await mkdir(out, { recursive: true });
+    await writeFile(join(out, 'ceilings.json'), '{ not json');
+    await assert.rejects(readCeilings(join(out, 'ceilings.json')), (err: Error) => err.name === 'ConfigError' && err.message.includes(join(out, 'ceilings.json')) && /not JSON/.test(err.message));
+    await writeFile(join(out, 'ceilings.json'), '{"tfjs": {}}');
+    await assert.rejects(readCeilings(join(out, 'ceilings.json')), /ceilings\.json is not a ceilings report/);
+    // runStudy fails at once, before any run.
+    const t0 = performance.now();
+    await assert.rejects(runStudy({ corpora: [CORPUS], out, budgetMinutes: 1, seeds: 2, grid: GRID, replayArgs: ['--hidden', '8'] }), /ceilings\.json is not a ceilings report/);
+    assert.ok(performance.now() - t0 < 5000);
   });
 
   it('should refuse to resume from results of another setup', async () => {
