@@ -154,7 +154,7 @@ describe('protocol v2 over real sockets (bundled checkpoint, fixture recording)'
   });
 
   it('a v1 producer sees exactly the v1 messages and keys, and the same predictions as a v2 one', async () => {
-    const v1 = await lastValueFrom(produceStream(server.wsUrl, { sampleRate: 16000, encoding: 'int16' }, from(int16Messages(samples))).pipe(toArray()));
+    const v1: Json[] = await lastValueFrom(produceStream(server.wsUrl, { sampleRate: 16000, encoding: 'int16' }, from(int16Messages(samples))).pipe(toArray()));
     const v2 = await streamV2(server, samples);
     const keys = (ms: Json[], type: string) => [...new Set(ms.filter((m) => m.type === type).map((m) => Object.keys(m).join(',')))];
     assert.deepEqual(new Set(v1.map((m) => m.type)), new Set(['hello', 'started', 'predictions', 'metrics', 'end']));
