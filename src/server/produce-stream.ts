@@ -47,7 +47,7 @@ export function produceStream(
       if (!ended) subscriber.error(new Error(`${url}: socket closed (code ${code}) before the end of stream ${stream ?? '(not started)'}`));
     });
     ws.on('message', (data, isBinary) => {
-      if (isBinary) return; // protocol v1 sends no binary to clients
+      if (isBinary) return; // the protocol (v1 and v2) sends no binary to clients
       const message = JSON.parse(data.toString()) as ServerMessage;
       // Until `started`, this client is still a consumer and receives every stream's messages: only
       // an error about no stream is the answer to its start.
