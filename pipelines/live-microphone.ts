@@ -2,7 +2,8 @@
  * Pipeline: live PCM over WebSocket → the shared model → predictions back out.
  *
  *   producers$ ─► fromPcmChunks (→ 16 kHz) ─► toFeatureFrames ─► toLiveFrameEvents (labels, end)
- *              ─► learnOnline (predict; train when labelled and allowed) ─► coalescePredictions ─► publish
+ *              ─► learnOnline (predict; train when labelled and allowed) ─► coalescePredictions
+ *              ─► segmentPredictions (protocol v2's phone segments) ─► publish (each client in its version)
  *
  * 48 kHz producers (what browsers send) are resampled by the FIR decimator at the default `medium`
  * quality; predicting streams are stepped together, one batch per event-loop turn (FrameBatcher).

@@ -139,12 +139,22 @@ export { kappaFromAgreement } from './metrics/kappa-from-agreement.ts';
 export { kappaTemporal, noChangeAccuracy, TemporalAgreement, type AgreementSummary } from './metrics/kappa-temporal.ts';
 
 /* server */
-export { PROTOCOL_VERSION, decodeClientMessage, encodeServerMessage } from './server/messages.ts';
+export {
+  PROTOCOL_VERSION,
+  SUBPROTOCOLS,
+  decodeClientMessage,
+  encodeServerMessage,
+  encodeServerMessageFor,
+  negotiateProtocol,
+} from './server/messages.ts';
 export type {
   ClientMessage,
   ServerMessage,
   StartMessage,
   WireFrame,
+  WireSegment,
+  SegmentsMessage,
+  ProtocolVersion,
   HelloMessage,
   PredictionsMessage,
   MetricsMessage,
@@ -158,5 +168,6 @@ export { produceStream } from './server/produce-stream.ts';
 export type { StartRequest } from './server/produce-stream.ts';
 export { toInt16Pcm } from './server/to-int16-pcm.ts';
 export { toLiveFrameEvents } from './server/to-live-frame-events.ts';
+export { PhoneSegmenter, segmentPredictions, MAX_END_SEGMENTS, type SegmentGeometry } from './server/segment-predictions.ts';
 export { coalescePredictions } from './server/coalesce-predictions.ts';
 export { isAllowedOrigin } from './server/is-allowed-origin.ts';

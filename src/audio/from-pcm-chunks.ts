@@ -1,16 +1,19 @@
 import { Observable, type OperatorFunction } from 'rxjs';
-import { ConfigError } from '../errors.ts';
+import { ConfigError, InputError } from '../errors.ts';
 import { createPcmDecoder, type PcmEncoding } from './create-pcm-decoder.ts';
 import { createFirDecimator } from './create-fir-decimator.ts';
 import { createStreamResampler, type ResamplerQuality, type StreamResampler } from './create-stream-resampler.ts';
+import { mixToMono } from './mix-to-mono.ts';
 import { usesFirDecimator } from './uses-fir-decimator.ts';
 
 /** Options of {@link fromPcmChunks}. */
 export interface PcmChunkOptions {
   /** Hz of the incoming PCM, 8000 to 192000. */
   sampleRate: number;
-  /** little-endian, mono */
+  /** little-endian */
   encoding: PcmEncoding;
+  /** Interleaved channels, 1 to 8 (default 1); more than one are mixed to mono (equal weights, {@link mixToMono}). */
+  channels?: number;
   /** stream name for error messages, e.g. `s1` or `mic` */
   source: string;
   /**
@@ -46,16 +49,27 @@ for 48 and 32 kHz below `best` quality), so the output is
  * ```
  */
 export function fromPcmChunks(options: PcmChunkOptions): OperatorFunction<PcmChunk, Float32Array> {
-  const { sampleRate, encoding, source, quality = 'best' } = options;
+  const { sampleRate, encoding, source, quality = 'best', channels = 1 } = options;
   if (!(Number.isInteger(sampleRate) && sampleRate >= 8000 && sampleRate <= 192000)) {
     throw new ConfigError(`sampleRate must be an integer from 8000 to 192000 Hz, got ${JSON.stringify(sampleRate)}`);
   }
   if (encoding !== 'int16' && encoding !== 'float32') {
     throw new ConfigError(`encoding must be "int16" or "float32", got ${JSON.stringify(encoding)}`);
   }
+  if (!(Number.isInteger(channels) && channels >= 1 && channels <= 8)) {
+    throw new ConfigError(`channels must be an integer from 1 to 8, got ${JSON.stringify(channels)}`);
+  }
   return (chunks) =>
     new Observable<Float32Array>((subscriber) => {
-      const decoder = createPcmDecoder(encoding, source);
+      const pcmDecoder = createPcmDecoder(encoding, source);
+      const mixer = channels === 1 ? undefined : createChannelMixer(channels, source);
+      const decoder = {
+        decode: (chunk: PcmChunk) => (mixer ? mixer.mix(pcmDecoder.decode(chunk)) : pcmDecoder.decode(chunk)),
+        end: () => {
+          pcmDecoder.end();
+          mixer?.end();
+        },
+      };
       let resampler: StreamResampler | null = null;
       // Decoded samples waiting for the converter to load; null once it is running.
       let queue: Float32Array[] | null = [];
@@ -120,4 +134,34 @@ export function fromPcmChunks(options: PcmChunkOptions): OperatorFunction<PcmChu
         resampler?.destroy();
       };
     });
+}
+
+/**
+ * Interleaved samples in chunks of any length → their mono mix; a sample frame split across chunks
+ * is carried to the next one.
+ */
+function createChannelMixer(channels: number, source: string): { mix(x: Float32Array): Float32Array; end(): void } {
+  const carry = new Float32Array(channels);
+  let carried = 0;
+  return {
+    mix(x) {
+      let joined = x;
+      if (carried > 0) {
+        joined = new Float32Array(carried + x.length);
+        joined.set(carry.subarray(0, carried));
+        joined.set(x, carried);
+      }
+      const frames = Math.floor(joined.length / channels);
+      const split = Array.from({ length: channels }, () => new Float32Array(frames));
+      for (let f = 0; f < frames; f++) for (let c = 0; c < channels; c++) split[c][f] = joined[f * channels + c];
+      carried = joined.length - frames * channels;
+      carry.set(joined.subarray(frames * channels));
+      return mixToMono(split);
+    },
+    end() {
+      if (carried !== 0) {
+        throw new InputError(source, `stream ended inside a sample frame: ${carried} of ${channels} channels' samples; interleaved PCM needs whole frames`);
+      }
+    },
+  };
 }

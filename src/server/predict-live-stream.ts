@@ -13,6 +13,7 @@ import type { OnlineLearner } from '../learner/online-learner.ts';
 import { coalescePredictions } from './coalesce-predictions.ts';
 import type { ServerMessage } from './messages.ts';
 import type { ProducerStream } from './prediction-server.ts';
+import { segmentPredictions } from './segment-predictions.ts';
 import { toLiveFrameEvents } from './to-live-frame-events.ts';
 
 /** What one live stream's pipeline needs besides its producer. */
@@ -36,11 +37,13 @@ export function trainsModel(producer: Pick<ProducerStream, 'labels' | 'learn'>, 
 /**
  * One producer's audio → learner events for its stream, the same on the main thread and on a live
  * worker thread: PCM → 16 kHz → features (normalised from a copy of the prior) → a learner stream
- * of its own on the shared model → predictions coalesced per audio message. Any failure becomes an
- * `error` message on that stream, never an error of the returned Observable.
+ * of its own on the shared model → predictions coalesced per audio message, each followed by the
+ * stream's phone segments (protocol v2; its `end` carries the final ones). Interleaved channels
+ * are mixed to mono first. Any failure becomes an `error` message on that stream, never an error
+ * of the returned Observable.
  */
 export function predictLiveStream(producer: ProducerStream, ctx: LiveStreamContext): Observable<LearnerEvent | ServerMessage> {
-  const { id, sampleRate, encoding } = producer;
+  const { id, sampleRate, encoding, channels } = producer;
   const { learner, featureConfig, resampleQuality } = ctx;
   // defer: a throw while building (bad labels, bad rate) must fail this stream only.
   return defer(() => {
@@ -48,11 +51,12 @@ export function predictLiveStream(producer: ProducerStream, ctx: LiveStreamConte
     if (labels !== undefined) assertPhonesInSet(labels, learner.config.phones, `start (stream ${id})`, "model's");
     const stream = learner.openStream(id, { train: trainsModel(producer, ctx.allowLearning) });
     return producer.pcm$.pipe(
-      fromPcmChunks({ sampleRate, encoding, source: id, quality: resampleQuality }),
+      fromPcmChunks({ sampleRate, encoding, channels, source: id, quality: resampleQuality }),
       toFeatureFrames(featureConfig, { runningStats: ctx.normalizationPrior.clone(), source: id }),
       toLiveFrameEvents(id, labels, featureConfig),
       learnOnline(stream, { maxBatch: 1, batcher: ctx.batcher }),
       coalescePredictions(),
+      segmentPredictions(id, featureConfig),
       finalize(() => stream.close()),
     );
   }).pipe(catchError((err: Error) => of<ServerMessage>({ type: 'error', stream: id, message: `${id}: ${err.message}` })));

@@ -12,11 +12,15 @@ import { ClientOutbox } from './client-outbox.ts';
 import { isAllowedOrigin, isLoopbackHost } from './is-allowed-origin.ts';
 import { TokenBucket } from './token-bucket.ts';
 import {
-  PROTOCOL_VERSION,
+  SUBPROTOCOLS,
   decodeClientMessage,
+  differsForV1,
   encodeServerMessage,
+  encodeServerMessageFor,
+  negotiateProtocol,
   type HelloMessage,
   type PcmEncoding,
+  type ProtocolVersion,
   type ServerMessage,
   type StartMessage,
 } from './messages.ts';
@@ -34,6 +38,8 @@ export interface ProducerStream {
   /** Hz of the PCM in `pcm$`. */
   sampleRate: number;
   encoding: PcmEncoding;
+  /** Interleaved channels of the PCM (1 to 8; absent: 1); the pipeline mixes them to mono. */
+  channels?: number;
   /** Phone segments (seconds from the stream's start), when the producer sent them. */
   labels?: PhoneSegment[];
   /** The producer asked to train the shared model on its labelled audio. */
@@ -111,9 +117,28 @@ export interface EncodedMessage {
   stream: string | undefined;
   /** Nothing more comes for the stream after it (its `end`, or an error about it). */
   final: boolean;
-  /** The message's JSON, UTF-8. */
+  /** The message's JSON, UTF-8, as protocol v2 clients get it. */
   bytes: Uint8Array;
+  /**
+   * What protocol v1 clients get instead, when it differs: other bytes, or null for nothing (a
+   * v2-only message such as `segments`). Absent: the same bytes.
+   */
+  v1?: Uint8Array | null;
 }
+
+/**
+ * A message encoded once per protocol version, with its route: what {@link PredictionServer.publishEncoded}
+ * takes (a live worker thread encodes its streams' messages with it).
+ */
+export function encodeForClients(msg: LearnerEvent | ServerMessage): EncodedMessage {
+  const encoded: EncodedMessage = { ...routeOf(msg), bytes: utf8.encode(encodeServerMessage(msg)) };
+  if (differsForV1(msg)) {
+    const v1 = encodeServerMessageFor(msg, 1);
+    encoded.v1 = v1 === undefined ? null : utf8.encode(v1);
+  }
+  return encoded;
+}
+const utf8 = new TextEncoder();
 
 /** Where a message goes: its stream, and whether it is the stream's last. */
 export function routeOf(msg: LearnerEvent | ServerMessage): { stream: string | undefined; final: boolean } {
@@ -127,6 +152,8 @@ const SERVER_NAME = `phonestream/${readPackageVersion()}`;
 /** Per-connection state. */
 interface Client {
   ws: WebSocket;
+  /** The protocol version negotiated at the handshake (subprotocol; none: 1). */
+  protocol: ProtocolVersion;
   outbox: ClientOutbox;
   /** Answered the last heartbeat ping. */
   alive: boolean;
@@ -136,7 +163,7 @@ interface Client {
   producer: boolean;
   /** Streams this client started whose `end` has not been published yet. */
   owned: Set<string>;
-  active?: { id: string; encoding: PcmEncoding; pcm: Subject<Uint8Array> };
+  active?: { id: string; encoding: PcmEncoding; channels: number; pcm: Subject<Uint8Array> };
   /** What it may still send: messages and bytes (per-connection rate limits). */
   messageBudget: TokenBucket;
   byteBudget: TokenBucket;
@@ -150,8 +177,8 @@ const CLOSE_POLICY = 1008;
 const CLOSE_TRY_AGAIN_LATER = 1013;
 
 /**
- * Starts the HTTP + WebSocket server: the page's assets over GET, protocol v1 (docs/protocol.md)
- * on `path`. Producers' audio comes out of `producers$`; whatever the pipeline `publish`es goes
+ * Starts the HTTP + WebSocket server: the page's assets over GET, protocols v1 and v2
+ * (docs/protocol.md; v2 for clients asking for subprotocol `phonestream.v2`) on `path`. Producers' audio comes out of `producers$`; whatever the pipeline `publish`es goes
  * back out, routed by stream. A bad message is answered with an `error` and dropped; the
  * connection and the server go on.
  *
@@ -198,7 +225,13 @@ export async function startPredictionServer(options: PredictionServerOptions = {
   let shuttingDown = false;
 
   const http = createServer((req, res) => serveAsset(opts.assets, req, res));
-  const wss = new WebSocketServer({ noServer: true, maxPayload: opts.maxPayload, clientTracking: false });
+  const wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: opts.maxPayload,
+    clientTracking: false,
+    // The upgrade handler has refused a handshake offering none of ours, so this never throws.
+    handleProtocols: (offered) => negotiateProtocol(offered).subprotocol ?? false,
+  });
   wss.on('error', () => {}); // only surfaces through handleUpgrade, which we drive; 'close' per socket follows
   http.on('clientError', (_err, socket) => socket.destroy());
 
@@ -217,6 +250,12 @@ export async function startPredictionServer(options: PredictionServerOptions = {
     if (opts.requireTokenForConsumers && urlToken === null) {
       return refuseUpgrade(socket, 401, 'this server needs its token from every client: add ?token=… to the socket URL');
     }
+    const offered = (req.headers['sec-websocket-protocol'] ?? '').split(',').map((p) => p.trim()).filter((p) => p !== '');
+    try {
+      negotiateProtocol(offered);
+    } catch (err) {
+      return refuseUpgrade(socket, 400, (err as Error).message);
+    }
     const authorized = opts.token === undefined || urlToken !== null;
     wss.handleUpgrade(req, socket, head, (ws) => onConnection(ws, authorized));
   });
@@ -224,6 +263,7 @@ export async function startPredictionServer(options: PredictionServerOptions = {
   function onConnection(ws: WebSocket, authorized: boolean): void {
     const client: Client = {
       ws,
+      protocol: SUBPROTOCOLS.get(ws.protocol) ?? 1,
       outbox: new ClientOutbox(ws, opts.queueLimit),
       alive: true,
       authorized,
@@ -263,7 +303,7 @@ export async function startPredictionServer(options: PredictionServerOptions = {
     } catch (err) {
       failure = `internal error: hello: ${(err as Error).message}`; // a greeting without extras beats a crash
     }
-    sendTo(client, { ...extra, type: 'hello', protocol: PROTOCOL_VERSION, server: SERVER_NAME } as HelloMessage);
+    sendTo(client, { ...extra, type: 'hello', protocol: client.protocol, server: SERVER_NAME } as HelloMessage);
     if (failure !== undefined) sendTo(client, { type: 'error', message: failure });
   }
 
@@ -323,15 +363,16 @@ export async function startPredictionServer(options: PredictionServerOptions = {
     endActiveStream(client); // a second start ends the previous stream first (protocol.md)
     const id = `s${++streamCount}`;
     const pcm = new Subject<Uint8Array>();
-    client.active = { id, encoding: msg.encoding, pcm };
+    client.active = { id, encoding: msg.encoding, channels: msg.channels, pcm };
     activeProducers += 1;
     client.producer = true;
     client.owned.add(id);
-    sendTo(client, { type: 'started', stream: id });
+    sendTo(client, { type: 'started', stream: id, channels: msg.channels });
     const stream: ProducerStream = {
       id,
       sampleRate: msg.sampleRate,
       encoding: msg.encoding,
+      channels: msg.channels,
       learn: msg.learn,
       pcm$: pcm.asObservable(),
     };
@@ -342,7 +383,7 @@ export async function startPredictionServer(options: PredictionServerOptions = {
   function onPcm(client: Client, bytes: Buffer): void {
     const active = client.active;
     if (!active) throw new InputError('binary', 'audio received with no stream running; send {"type":"start",…} first');
-    assertPcmBytes(bytes, active.encoding);
+    assertPcmBytes(bytes, active.encoding, active.channels);
     // A copy: ws may hand us a view into a buffer it reuses.
     active.pcm.next(new Uint8Array(bytes));
   }
@@ -357,18 +398,22 @@ export async function startPredictionServer(options: PredictionServerOptions = {
     else active.pcm.complete();
   }
 
+  /** Sends a message to one client, as its protocol version has it (if it has it at all). */
   function sendTo(client: Client, msg: ServerMessage): void {
-    client.outbox.push(Buffer.from(encodeServerMessage(msg)));
+    const text = encodeServerMessageFor(msg, client.protocol);
+    if (text !== undefined) client.outbox.push(Buffer.from(text));
   }
 
   function publish(msg: LearnerEvent | ServerMessage): void {
-    // encoded once, shared by every client
-    publishEncoded({ ...routeOf(msg), bytes: Buffer.from(encodeServerMessage(msg)) });
+    // encoded once per protocol version, shared by every client
+    publishEncoded(encodeForClients(msg));
   }
 
-  function publishEncoded({ stream, final, bytes }: EncodedMessage): void {
+  function publishEncoded({ stream, final, bytes, v1 }: EncodedMessage): void {
     for (const client of clients) {
-      if (stream === undefined || !client.producer || client.owned.has(stream)) client.outbox.push(bytes);
+      if (stream !== undefined && client.producer && !client.owned.has(stream)) continue;
+      const message = client.protocol === 1 && v1 !== undefined ? v1 : bytes;
+      if (message !== null) client.outbox.push(message);
     }
     // After its `end`, or an error about it, nothing more comes for a stream: stop tracking it.
     if (final && stream !== undefined) for (const client of clients) client.owned.delete(stream);
@@ -501,7 +546,7 @@ function serveAsset(assets: Map<string, PageAsset> | undefined, req: IncomingMes
 
 /** Answers a refused handshake with a plain HTTP status, as ws does for its own refusals. */
 function refuseUpgrade(socket: Duplex, status: number, reason: string): void {
-  const titles: Record<number, string> = { 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 503: 'Service Unavailable' };
+  const titles: Record<number, string> = { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 503: 'Service Unavailable' };
   const body = `${reason}\n`;
   socket.once('finish', () => socket.destroy());
   socket.end(

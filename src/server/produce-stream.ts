@@ -1,12 +1,12 @@
 import { Observable, type Subscription } from 'rxjs';
 import { WebSocket, type ClientOptions } from 'ws';
-import type { ServerMessage, StartMessage } from './messages.ts';
+import type { ProtocolVersion, ServerMessage, StartMessage } from './messages.ts';
 
-/** What a producer announces in `start` (the `type` is added). `learn` defaults to false. */
-export type StartRequest = Omit<StartMessage, 'type' | 'learn'> & { learn?: boolean };
+/** What a producer announces in `start` (the `type` is added). `learn` defaults to false, `channels` to 1. */
+export type StartRequest = Omit<StartMessage, 'type' | 'learn' | 'channels'> & { learn?: boolean; channels?: number };
 
 /**
- * A producer client of protocol v1, as an Observable: on subscription it connects to `url`,
+ * A producer client of protocol v1 (or v2 with option `version: 2`: it then also emits `segments`), as an Observable: on subscription it connects to `url`,
  * sends `start`, and once `started` arrives sends every chunk of `pcm$` as a binary message;
  * when `pcm$` completes it sends `stop`. It emits every server message it receives (hello,
  * started, predictions, metrics, …) and completes after the `end` of its own stream, when every
@@ -19,7 +19,8 @@ export type StartRequest = Omit<StartMessage, 'type' | 'learn'> & { learn?: bool
  * @param url - the server's socket, e.g. `ws://127.0.0.1:8080/ws` (add `?token=` if needed).
  * @param start - sample rate (Hz), encoding, optional labels, learn, token.
  * @param pcm$ - little-endian PCM chunks in `start.encoding`; subscribed once the stream started.
- * @param options - `ws` client options (e.g. `origin`).
+ * @param options - `ws` client options (e.g. `origin`), and `version`: the protocol version to ask for
+ *   (2: subprotocol `phonestream.v2`; default 1, no subprotocol).
  *
  * ## Example
  * ```ts
@@ -31,10 +32,11 @@ export function produceStream(
   url: string,
   start: StartRequest,
   pcm$: Observable<Uint8Array>,
-  options: ClientOptions = {},
+  options: ClientOptions & { version?: ProtocolVersion } = {},
 ): Observable<ServerMessage> {
   return new Observable<ServerMessage>((subscriber) => {
-    const ws = new WebSocket(url, options);
+    const { version = 1, ...wsOptions } = options;
+    const ws = new WebSocket(url, version === 2 ? ['phonestream.v2'] : [], wsOptions);
     let stream: string | undefined;
     let sending: Subscription | undefined;
     let ended = false;
@@ -45,7 +47,7 @@ export function produceStream(
       if (!ended) subscriber.error(new Error(`${url}: socket closed (code ${code}) before the end of stream ${stream ?? '(not started)'}`));
     });
     ws.on('message', (data, isBinary) => {
-      if (isBinary) return; // protocol v1 sends no binary to clients
+      if (isBinary) return; // the protocol (v1 and v2) sends no binary to clients
       const message = JSON.parse(data.toString()) as ServerMessage;
       // Until `started`, this client is still a consumer and receives every stream's messages: only
       // an error about no stream is the answer to its start.

@@ -25,7 +25,7 @@ export interface LiveWorkerBatch {
 
 /** One command to a live worker. */
 export type LiveWorkerCommand =
-  | { type: 'open'; id: string; sampleRate: number; encoding: PcmEncoding; labels?: PhoneSegment[] }
+  | { type: 'open'; id: string; sampleRate: number; encoding: PcmEncoding; channels: number; labels?: PhoneSegment[] }
   /** Audio bytes as the producer sent them (the buffer is transferred). */
   | { type: 'pcm'; id: string; bytes: Uint8Array }
   /** The producer stopped: predict what is left, then `end`. */

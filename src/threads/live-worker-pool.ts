@@ -117,7 +117,7 @@ export class LiveWorkerPool {
           subscriber.complete();
         },
       });
-      send({ type: 'open', id, sampleRate: producer.sampleRate, encoding: producer.encoding, ...(producer.labels && { labels: producer.labels }) });
+      send({ type: 'open', id, sampleRate: producer.sampleRate, encoding: producer.encoding, channels: producer.channels ?? 1, ...(producer.labels && { labels: producer.labels }) });
       const audio = producer.pcm$.subscribe({
         // the server hands over a copy of each message: its buffer can move without another
         next: (bytes) => send({ type: 'pcm', id, bytes }, ownsBuffer(bytes) ? [bytes.buffer as ArrayBuffer] : undefined),

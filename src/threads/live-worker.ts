@@ -12,9 +12,8 @@ import { FrameBatcher } from '../learner/frame-batcher.ts';
 import { arenaStats } from '../learner/kernels/wasm-arena.ts';
 import { OnlineLearner } from '../learner/online-learner.ts';
 import { selectBackend } from '../learner/select-backend.ts';
-import { encodeServerMessage } from '../server/messages.ts';
 import { predictLiveStream, type LiveStreamContext } from '../server/predict-live-stream.ts';
-import { routeOf } from '../server/prediction-server.ts';
+import { encodeForClients } from '../server/prediction-server.ts';
 import type { LiveWorkerBatch, LiveWorkerCommand, LiveWorkerInit, LiveWorkerItem, LiveWorkerReport } from './live-job.ts';
 
 const port = parentPort;
@@ -47,7 +46,10 @@ const utf8 = new TextEncoder();
 let items: LiveWorkerItem[] = [];
 let transfer: ArrayBuffer[] = [];
 function report(item: LiveWorkerItem): void {
-  if ('message' in item) transfer.push(item.message.bytes.buffer as ArrayBuffer);
+  if ('message' in item) {
+    transfer.push(item.message.bytes.buffer as ArrayBuffer);
+    if (item.message.v1) transfer.push(item.message.v1.buffer as ArrayBuffer);
+  }
   if (items.push(item) === 1) setImmediate(flush);
 }
 function flush(): void {
@@ -65,14 +67,14 @@ port.on('message', (batch: LiveWorkerBatch) => {
 function handle(command: LiveWorkerCommand): void {
   switch (command.type) {
     case 'open': {
-      const { id, sampleRate, encoding, labels } = command;
+      const { id, sampleRate, encoding, channels, labels } = command;
       const pcm = new Subject<Uint8Array>();
-      const producer = { id, sampleRate, encoding, learn: false, pcm$: pcm.asObservable(), ...(labels && { labels }) };
+      const producer = { id, sampleRate, encoding, channels, learn: false, pcm$: pcm.asObservable(), ...(labels && { labels }) };
       const entry = { pcm, subscription: undefined as unknown as Subscription };
       streams.set(id, entry);
       entry.subscription = predictLiveStream(producer, ctx).subscribe({
         // encoded here, so the main thread only routes the bytes
-        next: (event) => report({ id, message: { ...routeOf(event), bytes: utf8.encode(encodeServerMessage(event)) } }),
+        next: (event) => report({ id, message: encodeForClients(event) }),
         complete: () => {
           streams.delete(id);
           report({ id, done: true });

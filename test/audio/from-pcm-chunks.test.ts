@@ -132,4 +132,31 @@ describe('fromPcmChunks', () => {
     const outs = await result;
     assert.equal(outs.reduce((n, o) => n + o.length, 0), 3200);
   });
+
+  it('mixes interleaved channels to mono, whatever the chunking (a sample frame may be split)', async () => {
+    const left = [1000, -2000, 3000, -32768, 32767];
+    const right = [1000, 0, -3000, -32768, 32767];
+    const stereo = int16(...left.flatMap((l, k) => [l, right[k]]));
+    const mono = await run([int16(...left)], 16000, 'int16');
+    const monoRight = await run([int16(...right)], 16000, 'int16');
+    const expected = mono.map((x, k) => (x + monoRight[k]) / 2);
+    for (const sizes of [[20], [1, 3, 5], [2, 2, 2, 2, 2, 2, 2, 2, 2, 2], [7, 6]]) {
+      const outs = await lastValueFrom(
+        from(cut(stereo, sizes)).pipe(fromPcmChunks({ sampleRate: 16000, encoding: 'int16', channels: 2, source: 'test' }), toArray()),
+      );
+      assert.deepEqual([...outs.flatMap((o) => [...o])], [...expected], `chunks ${sizes}`);
+    }
+    // the same signal on both channels is the mono signal exactly
+    const twice = int16(...left.flatMap((l) => [l, l]));
+    const outs = await lastValueFrom(from([twice]).pipe(fromPcmChunks({ sampleRate: 16000, encoding: 'int16', channels: 2, source: 'test' }), toArray()));
+    assert.deepEqual([...outs.flatMap((o) => [...o])], [...mono]);
+  });
+
+  it('fails a stream that ends inside a sample frame, and refuses a bad channel count at once', async () => {
+    await assert.rejects(
+      lastValueFrom(from([int16(1, 2, 3)]).pipe(fromPcmChunks({ sampleRate: 16000, encoding: 'int16', channels: 2, source: 's1' }))),
+      (err: unknown) => err instanceof InputError && /^s1: stream ended inside a sample frame: 1 of 2 channels' samples/.test(err.message),
+    );
+    assert.throws(() => fromPcmChunks({ sampleRate: 16000, encoding: 'int16', channels: 9, source: 's1' }), ConfigError);
+  });
 });

@@ -34,4 +34,15 @@ describe('assertPcmBytes', () => {
     });
     assert.throws(() => assertPcmBytes(float32Bytes([Infinity]), 'float32'), /sample 0 is Infinity/);
   });
+
+  it('with channels, refuses a message that is not whole sample frames, naming channels and the sizes', () => {
+    assertPcmBytes(new Uint8Array(8), 'int16', 2);
+    assertPcmBytes(float32Bytes([0, 0.5, 0, 0.5, 1, 1]), 'float32', 3);
+    assert.throws(() => assertPcmBytes(new Uint8Array(6), 'int16', 2), {
+      message: 'binary: int16 PCM with channels 2 needs whole sample frames, a multiple of 4 bytes (2 channels × 2 bytes), got 6',
+    });
+    assert.throws(() => assertPcmBytes(float32Bytes([0, 0]), 'float32', 3), {
+      message: 'binary: float32 PCM with channels 3 needs whole sample frames, a multiple of 12 bytes (3 channels × 4 bytes), got 8',
+    });
+  });
 });

@@ -23,9 +23,12 @@ export class CollectingClient {
     });
   }
 
-  /** Connects and resolves once open; rejects with the HTTP refusal ("Unexpected server response: 403"). */
-  static connect(url: string, options?: ClientOptions): Promise<CollectingClient> {
-    const ws = new WebSocket(url, options);
+  /**
+   * Connects and resolves once open; rejects with the HTTP refusal ("Unexpected server response: 403").
+   * `protocols`: the subprotocols to offer (e.g. ['phonestream.v2']); none by default (protocol v1).
+   */
+  static connect(url: string, options?: ClientOptions, protocols: string[] = []): Promise<CollectingClient> {
+    const ws = new WebSocket(url, protocols, options);
     const client = new CollectingClient(ws);
     return new Promise((resolve, reject) => {
       ws.once('open', () => resolve(client));

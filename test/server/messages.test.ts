@@ -1,7 +1,12 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { InputError } from '../../src/errors.ts';
-import { decodeClientMessage, encodeServerMessage } from '../../src/server/messages.ts';
+import {
+  decodeClientMessage,
+  encodeServerMessage,
+  encodeServerMessageFor,
+  negotiateProtocol,
+} from '../../src/server/messages.ts';
 
 describe('decodeClientMessage', () => {
   it('decodes a minimal start with learn defaulting to false', () => {
@@ -9,6 +14,7 @@ describe('decodeClientMessage', () => {
       type: 'start',
       sampleRate: 48000,
       encoding: 'float32',
+      channels: 1,
       learn: false,
     });
   });
@@ -30,6 +36,7 @@ describe('decodeClientMessage', () => {
       type: 'start',
       sampleRate: 16000,
       encoding: 'int16',
+      channels: 1,
       learn: true,
       token: 'abc',
       labels: [
@@ -37,6 +44,11 @@ describe('decodeClientMessage', () => {
         { start: 0.12, end: 0.2, phone: 'hh' },
       ],
     });
+  });
+
+  it('decodes channels (1 to 8 interleaved), defaulting to 1', () => {
+    assert.equal((decodeClientMessage('{"type":"start","sampleRate":48000,"encoding":"int16","channels":2}') as { channels: number }).channels, 2);
+    assert.equal((decodeClientMessage('{"type":"start","sampleRate":48000,"encoding":"int16","channels":8}') as { channels: number }).channels, 8);
   });
 
   it('decodes stop and ping', () => {
@@ -57,6 +69,10 @@ describe('decodeClientMessage', () => {
     ],
     ['a missing sampleRate', '{"type":"start","encoding":"int16"}', /^start: sampleRate .* got nothing$/],
     ['a fractional sampleRate', '{"type":"start","sampleRate":44100.5,"encoding":"int16"}', /^start: sampleRate must be a whole number of Hz, got 44100.5$/],
+    ['zero channels', '{"type":"start","sampleRate":16000,"encoding":"int16","channels":0}', /^start: channels must be a whole number from 1 to 8 \(interleaved channels of the PCM\), got 0$/],
+    ['9 channels', '{"type":"start","sampleRate":16000,"encoding":"int16","channels":9}', /^start: channels must be a whole number from 1 to 8 .*, got 9$/],
+    ['fractional channels', '{"type":"start","sampleRate":16000,"encoding":"int16","channels":1.5}', /^start: channels .* got 1.5$/],
+    ['string channels', '{"type":"start","sampleRate":16000,"encoding":"int16","channels":"stereo"}', /^start: channels .* got "stereo"$/],
     ['a too low sampleRate', '{"type":"start","sampleRate":100,"encoding":"int16"}', /^start: sampleRate .* got 100$/],
     [
       'a bad encoding',
@@ -167,5 +183,41 @@ describe('encodeServerMessage', () => {
     ]) {
       assert.deepEqual(JSON.parse(encodeServerMessage(msg)), msg);
     }
+  });
+});
+
+describe('negotiateProtocol', () => {
+  it('gives v1 to a client offering no subprotocol, the newest of ours to one offering some', () => {
+    assert.deepEqual(negotiateProtocol([]), { version: 1 });
+    assert.deepEqual(negotiateProtocol(['phonestream.v2']), { version: 2, subprotocol: 'phonestream.v2' });
+    assert.deepEqual(negotiateProtocol(['phonestream.v1']), { version: 1, subprotocol: 'phonestream.v1' });
+    assert.deepEqual(negotiateProtocol(['phonestream.v1', 'phonestream.v2']), { version: 2, subprotocol: 'phonestream.v2' });
+    assert.deepEqual(negotiateProtocol(['phonestream.v9', 'phonestream.v2']), { version: 2, subprotocol: 'phonestream.v2' });
+  });
+
+  it('refuses offered subprotocols that are none of ours, naming the ones it speaks', () => {
+    assert.throws(
+      () => negotiateProtocol(['chat', 'phonestream.v3']),
+      (err: unknown) =>
+        err instanceof InputError &&
+        err.message === 'handshake: no supported subprotocol in Sec-WebSocket-Protocol chat, phonestream.v3; this server speaks phonestream.v1, phonestream.v2',
+    );
+  });
+});
+
+describe('encodeServerMessageFor', () => {
+  const segment = { phone: 'aa', start: 0, end: 0.0175, p: 0.9, final: true, i: 0, n: 1 };
+  it('gives v2 every message; v1 no segments, and end and started without their v2 fields', () => {
+    const segments = { type: 'segments' as const, stream: 's1', segments: [segment] };
+    const end = { type: 'end' as const, stream: 's1', frames: 1, segments: [segment], truncated: false };
+    const started = { type: 'started' as const, stream: 's1', channels: 2 };
+    assert.deepEqual(JSON.parse(encodeServerMessageFor(segments, 2)!), segments);
+    assert.deepEqual(JSON.parse(encodeServerMessageFor(end, 2)!), end);
+    assert.deepEqual(JSON.parse(encodeServerMessageFor(started, 2)!), started);
+    assert.equal(encodeServerMessageFor(segments, 1), undefined);
+    assert.equal(encodeServerMessageFor(end, 1), '{"type":"end","stream":"s1","frames":1}');
+    assert.equal(encodeServerMessageFor(started, 1), '{"type":"started","stream":"s1"}');
+    assert.equal(encodeServerMessageFor({ kind: 'end', stream: 's1', frames: 3 }, 1), '{"type":"end","stream":"s1","frames":3}');
+    assert.equal(encodeServerMessageFor({ type: 'pong' }, 1), '{"type":"pong"}');
   });
 });

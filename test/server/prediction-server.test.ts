@@ -1,5 +1,6 @@
 import { after, afterEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { request } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ConfigError } from '../../src/errors.ts';
 import {
@@ -33,8 +34,8 @@ async function serverWithRecorder(options: PredictionServerOptions = {}) {
 }
 
 const open: { servers: PredictionServer[]; clients: CollectingClient[] } = { servers: [], clients: [] };
-async function connect(url: string, options?: ConstructorParameters<typeof import('ws').WebSocket>[2]) {
-  const client = await CollectingClient.connect(url, options as never);
+async function connect(url: string, options?: ConstructorParameters<typeof import('ws').WebSocket>[2], protocols?: string[]) {
+  const client = await CollectingClient.connect(url, options as never, protocols);
   open.clients.push(client);
   return client;
 }
@@ -100,10 +101,10 @@ describe('startPredictionServer', () => {
     p2.send({ type: 'start', sampleRate: 48000, encoding: 'float32' });
     assert.equal((await p2.next('started')).stream, 's2');
     assert.deepEqual(
-      producers.map(({ id, sampleRate, encoding, learn, labels }) => ({ id, sampleRate, encoding, learn, labels })),
+      producers.map(({ id, sampleRate, encoding, channels, learn, labels }) => ({ id, sampleRate, encoding, channels, learn, labels })),
       [
-        { id: 's1', sampleRate: 16000, encoding: 'int16', learn: true, labels: [{ start: 0, end: 1, phone: 'aa' }] },
-        { id: 's2', sampleRate: 48000, encoding: 'float32', learn: false, labels: undefined },
+        { id: 's1', sampleRate: 16000, encoding: 'int16', channels: 1, learn: true, labels: [{ start: 0, end: 1, phone: 'aa' }] },
+        { id: 's2', sampleRate: 48000, encoding: 'float32', channels: 1, learn: false, labels: undefined },
       ],
     );
 
@@ -429,6 +430,84 @@ describe('startPredictionServer', () => {
     await consumer.next('hello');
     server.publish(predictions('replay', 1));
     assert.equal((await consumer.next('predictions')).stream, 'replay');
+  });
+
+  it('negotiates the protocol by subprotocol: none or phonestream.v1 → 1, phonestream.v2 → 2, others refused (400)', async () => {
+    const { server } = track(await serverWithRecorder());
+    const plain = await connect(server.wsUrl);
+    assert.equal((await plain.next('hello')).protocol, 1);
+    assert.equal(plain.ws.protocol, '');
+    const v1 = await connect(server.wsUrl, undefined, ['phonestream.v1']);
+    assert.equal((await v1.next('hello')).protocol, 1);
+    assert.equal(v1.ws.protocol, 'phonestream.v1');
+    const v2 = await connect(server.wsUrl, undefined, ['phonestream.v1', 'phonestream.v2']);
+    assert.equal((await v2.next('hello')).protocol, 2);
+    assert.equal(v2.ws.protocol, 'phonestream.v2');
+    await assert.rejects(CollectingClient.connect(server.wsUrl, undefined, ['chat']), /Unexpected server response: 400/);
+    // The refusal's body names what the server speaks (a raw handshake: fetch will not send Upgrade).
+    const body = await new Promise<string>((resolve, reject) => {
+      const req = request(server.wsUrl.replace('ws:', 'http:'), {
+        headers: { Connection: 'Upgrade', Upgrade: 'websocket', 'Sec-WebSocket-Version': '13', 'Sec-WebSocket-Key': 'dGhlIHNhbXBsZSBub25jZQ==', 'Sec-WebSocket-Protocol': 'chat, x' },
+      });
+      req.on('response', (res) => {
+        assert.equal(res.statusCode, 400);
+        let text = '';
+        res.on('data', (d) => (text += d));
+        res.on('end', () => resolve(text));
+      });
+      req.on('error', reject);
+      req.end();
+    });
+    assert.equal(body, 'handshake: no supported subprotocol in Sec-WebSocket-Protocol chat, x; this server speaks phonestream.v1, phonestream.v2\n');
+    await (await connect(server.wsUrl)).next('hello'); // still serving
+  });
+
+  it('sends v2-only messages to v2 clients only, and end and started to v1 clients as v1 has them', async () => {
+    const { server } = track(await serverWithRecorder());
+    const consumers = { v1: await connect(server.wsUrl), v2: await connect(server.wsUrl, undefined, ['phonestream.v2']) };
+    const producers = { v1: await connect(server.wsUrl), v2: await connect(server.wsUrl, undefined, ['phonestream.v2']) };
+    producers.v1.send({ ...START_INT16, channels: 2 });
+    producers.v2.send({ ...START_INT16, channels: 2 });
+    assert.deepEqual(await producers.v1.next('started'), { type: 'started', stream: 's1' });
+    assert.deepEqual(await producers.v2.next('started'), { type: 'started', stream: 's2', channels: 2 });
+    const segment = { phone: 'aa', start: 0, end: 0.0175, p: 0.9, final: true, i: 0, n: 1 };
+    for (const stream of ['s1', 's2']) {
+      server.publish(predictions(stream, 0));
+      server.publish({ type: 'segments', stream, segments: [segment] });
+      server.publish({ type: 'end', stream, frames: 1, segments: [segment], truncated: false });
+    }
+    for (const c of [...Object.values(consumers), ...Object.values(producers)]) {
+      await c.until(() => c.ofType('end').length === (c === producers.v1 || c === producers.v2 ? 1 : 2), 'the ends');
+    }
+    const types = (c: CollectingClient) => c.messages.map((m) => `${m.type}${m.stream ? ` ${m.stream}` : ''}`);
+    assert.deepEqual(types(consumers.v1), ['hello', 'predictions s1', 'end s1', 'predictions s2', 'end s2']);
+    assert.deepEqual(types(producers.v1), ['hello', 'started s1', 'predictions s1', 'end s1']);
+    assert.deepEqual(types(consumers.v2), ['hello', 'predictions s1', 'segments s1', 'end s1', 'predictions s2', 'segments s2', 'end s2']);
+    assert.deepEqual(types(producers.v2), ['hello', 'started s2', 'predictions s2', 'segments s2', 'end s2']);
+    assert.deepEqual(consumers.v1.ofType('end')[0], { type: 'end', stream: 's1', frames: 1 });
+    assert.deepEqual(consumers.v2.ofType('end')[0], { type: 'end', stream: 's1', frames: 1, segments: [segment], truncated: false });
+  });
+
+  it('reads start.channels: a bad value and audio that is not whole sample frames get errors naming them', async () => {
+    const { server, bytes, producers } = track(await serverWithRecorder());
+    const c = await connect(server.wsUrl, undefined, ['phonestream.v2']);
+    c.send({ ...START_INT16, channels: 0 });
+    c.send({ ...START_INT16, channels: 'stereo' });
+    c.send({ ...START_INT16, channels: 2 });
+    await c.next('started');
+    c.send(new Uint8Array([1, 2, 3, 4]));
+    c.send(new Uint8Array([5, 6, 7, 8, 9, 10])); // 1.5 stereo int16 frames
+    c.send(new Uint8Array([11, 12, 13, 14]));
+    c.send({ type: 'ping' });
+    await c.next('pong');
+    assert.deepEqual(c.ofType('error').map((m) => m.message), [
+      'start: channels must be a whole number from 1 to 8 (interleaved channels of the PCM), got 0',
+      'start: channels must be a whole number from 1 to 8 (interleaved channels of the PCM), got "stereo"',
+      'binary: int16 PCM with channels 2 needs whole sample frames, a multiple of 4 bytes (2 channels × 2 bytes), got 6',
+    ]);
+    assert.equal(producers[0].channels, 2);
+    assert.deepEqual(bytes.get('s1'), [1, 2, 3, 4, 11, 12, 13, 14], 'the misaligned message was dropped, the stream goes on');
+    assert.equal(c.ws.readyState, c.ws.OPEN);
   });
 
   it('throws ConfigError at once for impossible options', async () => {

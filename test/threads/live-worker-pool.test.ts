@@ -88,6 +88,36 @@ describe('live serving on worker threads', () => {
     assert.equal(worker48.at(-1)!.type, 'end');
   });
 
+  it('sends protocol v2 segments from a worker as from the main thread, stereo mixed there too; v1 clients get the v1 end', async () => {
+    const bytes = await as48kFloat32(WAV);
+    // the same samples on two interleaved channels
+    const mono = new Float32Array(bytes.buffer);
+    const stereo = new Float32Array(mono.length * 2);
+    for (let k = 0; k < mono.length; k++) stereo[2 * k] = stereo[2 * k + 1] = mono[k];
+    const chunks = (b: Uint8Array, size: number) => Array.from({ length: Math.ceil(b.length / size) }, (_, k) => b.slice(k * size, (k + 1) * size));
+    const v2 = (url: string, pcm: Uint8Array, channels: number) =>
+      lastValueFrom(
+        produceStream(url, { sampleRate: 48000, encoding: 'float32', channels }, of(...chunks(pcm, 3840 * channels)), { version: 2 }).pipe(toArray()),
+      );
+    const [main, worker, workerStereo, workerV1] = await Promise.all([
+      v2(single.wsUrl, bytes, 1),
+      v2(threaded.wsUrl, bytes, 1),
+      v2(threaded.wsUrl, new Uint8Array(stereo.buffer), 2),
+      stream48k(threaded.wsUrl, bytes),
+    ]);
+    const segmentsOf = (ms: ServerMessage[]) => ms.flatMap((m) => (m.type === 'segments' ? [m.segments] : []));
+    assert.ok(segmentsOf(main).length > 10);
+    // the batches may differ (a worker gets a turn's audio messages together), the final segments not
+    const finalsOf = (ms: ServerMessage[]) => segmentsOf(ms).flat().filter((x) => x.final);
+    assert.deepEqual(finalsOf(worker), finalsOf(main), 'the same final segments from a worker');
+    assert.deepEqual(framesOf(workerStereo), framesOf(main), 'stereo mixed to mono on a worker');
+    const end = worker.at(-1)!;
+    assert.ok(end.type === 'end' && end.segments !== undefined && end.segments.length > 0);
+    assert.deepEqual(end.segments, (main.at(-1) as { segments: unknown }).segments);
+    assert.equal(segmentsOf(workerV1).length, 0, 'a v1 producer on a worker gets no segments');
+    assert.deepEqual(Object.keys(workerV1.at(-1)!), ['type', 'stream', 'frames']);
+  });
+
   it('trains on the main thread, and the workers predict with the new weights once they are sent', async () => {
     const labels = await readLabelFile(TEXTGRID);
     const before = learner.version;
