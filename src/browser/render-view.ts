@@ -124,8 +124,8 @@ function renderTier(tier: HTMLElement, runs: readonly TierRun[], start: number):
     item.style.left = `${((run.from - start) / TIMELINE_LENGTH) * 100}%`;
     item.style.width = `${((run.to - run.from + 1) / TIMELINE_LENGTH) * 100}%`;
     item.textContent = run.phone;
-    // Too narrow for its name (under about 12 px at 1000 px): the title still has it.
-    if ((run.to - run.from + 1) / TIMELINE_LENGTH < 0.012) item.classList.add('narrow');
+    // Too narrow for its name (10 frames: 12 px on a 600 px lane): the title still has it.
+    if (run.to - run.from + 1 < 10) item.classList.add('narrow');
     item.title = `${run.phone}: ${run.to - run.from + 1} frames`;
     return item;
   });

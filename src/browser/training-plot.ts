@@ -70,7 +70,7 @@ export function drawTrainingPlot(container: HTMLElement, seconds: readonly numbe
       },
       axes: [
         { ...AXIS, label: 'audio time', labelSize: 18, size: 34, incrs: TIME_STEPS, values: (_u, splits) => ticks(container, 'x', splits.map(formatAudioTime)), font: '11px system-ui, sans-serif', labelFont: '11px system-ui, sans-serif' },
-        { ...AXIS, size: 46, values: (_u, splits) => ticks(container, 'y', splits.map(style.format)), font: '11px system-ui, sans-serif' },
+        { ...AXIS, size: 54, values: (_u, splits) => ticks(container, 'y', splits.map(style.format)), font: '11px system-ui, sans-serif' },
       ],
       series: [{ label: 'audio time' }, { label: style.label, stroke: style.color, width: 2, spanGaps: false, points: { show: false } }],
     },
