@@ -56,6 +56,12 @@ export interface ReplayCorpusOptions {
   pace?: 'max' | 'realtime';
   /** Stream id of the replay (default `replay`). */
   stream?: string;
+  /**
+   * Learn from the replayed labels (default: the learner's `trainable`). `false` predicts the
+   * replay only (its metrics carry the accuracy, with a null loss) while the learner may stay
+   * trainable for other streams.
+   */
+  learn?: boolean;
   /** Normalisation statistics to carry on from (e.g. a loaded checkpoint's). */
   runningStats?: RunningStats;
   onProblem?: (p: CorpusProblem) => void;
@@ -126,7 +132,7 @@ export function replayCorpus(o: ReplayCorpusOptions): Observable<ReplayEvent> {
       const n = epoch;
       // A learner stream per pass: its running accuracy is that pass's alone, and its metrics say
       // which pass they are (pass 1 is prequential; later passes score frames already learned from).
-      const stream = o.learner.openStream(id, { train: o.learner.trainable });
+      const stream = o.learner.openStream(id, { train: o.learn ?? o.learner.trainable });
       const framesOf = (entries: readonly CorpusEntry[]): Observable<FrameEvent> =>
         pool
           ? readPreparedCorpus(pool, 'corpus', { entries, features: o.features, onProblem: o.onProblem }).pipe(

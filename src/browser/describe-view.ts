@@ -1,4 +1,5 @@
-import type { ViewState } from './view-state.ts';
+import type { ReplayAbout } from './replay-about.ts';
+import type { TrainingSeries, ViewState } from './view-state.ts';
 
 /** Every text and flag the page shows, derived from the view state (so it can be tested in Node). */
 export interface ViewText {
@@ -24,6 +25,8 @@ export interface ViewText {
   accuracyName: string;
   trainingNote: string;
   loss: string;
+  /** Why there is no loss curve (the plotted stream does not train), or '' when there is one. */
+  lossEmpty: string;
 }
 
 const NUMBER = new Intl.NumberFormat('en');
@@ -57,7 +60,9 @@ export function describeView(state: ViewState): ViewText {
     connection,
     backend: state.backend ?? '–',
     stream: state.shown ?? '–',
-    frames: NUMBER.format(state.frames),
+    // The server's count when the shown stream is the plotted one, so the footer and the training
+    // card agree (the page may have joined the stream part-way).
+    frames: NUMBER.format(training && training.stream === state.shown ? training.frames : state.frames),
     dropped: NUMBER.format(state.dropped.consumer + state.dropped.producer),
     server: state.server ?? '',
     source:
@@ -70,16 +75,51 @@ export function describeView(state: ViewState): ViewText {
     alternatives: alternatives(state),
     labelled: state.strip.some((s) => s.labelled > 0),
     trainingSource: training
-      ? `stream ${training.stream} · ${NUMBER.format(training.frames)} frames · ${NUMBER.format(Math.round(training.framesPerSecond))} frames/s`
-      : 'no training stream yet (serve with --replay to train while serving)',
+      ? `stream ${training.stream} · ${NUMBER.format(training.frames)} frames · ${NUMBER.format(Math.round(training.framesPerSecond))} frames/s${training.trains ? '' : ' · predicted only'}`
+      : 'no labelled stream yet (serve with --replay to follow a corpus)',
     accuracy: lastAccuracy === undefined ? '–' : `${(lastAccuracy * 100).toFixed(1)} %`,
-    ...accuracyMeaning(training?.pass),
+    ...accuracyMeaning(training, state.replay),
     loss: lastLoss === undefined ? '–' : lastLoss.toFixed(3),
+    lossEmpty: !training ? 'waiting for metrics' : training.trains ? '' : 'no loss: the model does not learn from this stream',
   };
 }
 
-/** A replay's pass 2 and later score frames already learned from: say so rather than call it prequential. */
-function accuracyMeaning(pass: number | undefined): Pick<ViewText, 'accuracyName' | 'trainingNote'> {
+const percent = (x: number) => `${(x * 100).toFixed(1)} %`;
+
+/**
+ * What the plotted accuracy is, exactly: a frozen model's score on a replay it was (or was not)
+ * trained on, prequential on audio first heard, or a training score on frames already learned from.
+ */
+function accuracyMeaning(training: TrainingSeries | undefined, replay: ReplayAbout | undefined): Pick<ViewText, 'accuracyName' | 'trainingNote'> {
+  const pass = training?.pass;
+  const onReplay = replay !== undefined && training !== undefined && training.stream === replay.stream;
+  const heldOut = replay?.heldOutAccuracy === undefined ? '' : ` On files held out of its training it scored ${percent(replay.heldOutAccuracy)}.`;
+  const files = replay ? `${replay.utterances} replayed utterance${replay.utterances === 1 ? '' : 's'}` : 'replayed utterances';
+  if (training && !training.trains) {
+    if (!onReplay) {
+      return {
+        accuracyName: `Accuracy (stream ${training.stream}, not learning)`,
+        trainingNote: 'Framewise accuracy of the served model on this labelled stream, which it does not learn from.',
+      };
+    }
+    const model = replay.model === 'bundled' ? 'the bundled model' : replay.model === 'fresh' ? 'an untrained model' : 'the loaded model';
+    const seen =
+      replay.trainedOnReplay === true
+        ? ` It was trained on these utterances, so this is a training score, not a test score.${heldOut}`
+        : replay.trainedOnReplay === false
+          ? ' It has never learned from them (serve --train to train it on the replay).'
+          : ' The server does not know whether it was trained on them; if it was, this is a training score.';
+    return {
+      accuracyName: `Accuracy of ${model}, not learning, on the replay`,
+      trainingNote: `Framewise accuracy of ${model} on the ${files}, which it predicts without learning from them.${seen}`,
+    };
+  }
+  if (onReplay && replay.trainedOnReplay === true) {
+    return {
+      accuracyName: `Training accuracy${pass === undefined ? '' : ` (pass ${pass})`}`,
+      trainingNote: `The model learns from the ${files} as they play, and it was trained on them before serving, so this is a training score, not a test score.${heldOut}`,
+    };
+  }
   if (pass === undefined || pass === 1) {
     return {
       accuracyName: pass === 1 ? 'Prequential accuracy (pass 1)' : 'Prequential accuracy',

@@ -15,8 +15,15 @@ export interface PageElements {
   accuracyName: HTMLElement;
   accuracyValue: HTMLElement;
   lossValue: HTMLElement;
-  accuracyPlot: HTMLCanvasElement;
-  lossPlot: HTMLCanvasElement;
+  plots: HTMLElement;
+  accuracyPlot: HTMLElement;
+  lossPlot: HTMLElement;
+  posteriorgram: HTMLCanvasElement;
+  tierPredicted: HTMLElement;
+  tierReference: HTMLElement;
+  timeline: HTMLElement;
+  confusionSource: HTMLElement;
+  confusionRows: HTMLTableSectionElement;
   accuracyEmpty: HTMLElement;
   lossEmpty: HTMLElement;
   notice: HTMLElement;
@@ -64,6 +71,13 @@ export function findPageElements(doc: Document): PageElements {
     lossValue: get('loss-value'),
     accuracyPlot: get('accuracy-plot'),
     lossPlot: get('loss-plot'),
+    plots: get('plots'),
+    posteriorgram: get('posteriorgram'),
+    tierPredicted: get('tier-predicted'),
+    tierReference: get('tier-reference'),
+    timeline: get('timeline'),
+    confusionSource: get('confusion-source'),
+    confusionRows: get('confusion-rows'),
     accuracyEmpty: get('accuracy-empty'),
     lossEmpty: get('loss-empty'),
     notice: get('notice'),

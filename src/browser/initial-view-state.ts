@@ -19,6 +19,8 @@ export function initialViewState(): ViewState {
     strip: [],
     nextKey: 0,
     frames: 0,
+    timeline: [],
     dropped: { consumer: 0, producer: 0 },
+    noticeIsConnection: false,
   };
 }

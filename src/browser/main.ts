@@ -81,7 +81,7 @@ async function startStreaming(): Promise<void> {
     const socket = await openSocket('producer');
     producer = socket;
     socket.addEventListener('close', () => {
-      if (producer === socket && microphone) void stopStreaming('The connection to the server was lost.');
+      if (producer === socket && microphone) void stopStreaming('The connection to the server was lost; the microphone stopped.', true);
     });
     microphone = await startMicrophone({
       workletUrl: WORKLET_URL,
@@ -100,7 +100,8 @@ async function startStreaming(): Promise<void> {
   }
 }
 
-async function stopStreaming(notice?: string): Promise<void> {
+/** `connectionLost`: the notice goes when the consumer socket reconnects. */
+async function stopStreaming(notice?: string, connectionLost = false): Promise<void> {
   const socket = producer;
   const mic = microphone;
   microphone = undefined;
@@ -112,7 +113,7 @@ async function stopStreaming(notice?: string): Promise<void> {
     socket.close();
   }
   if (producer === socket) producer = undefined;
-  dispatch({ kind: 'mic', status: 'off', notice });
+  dispatch({ kind: 'mic', status: 'off', notice, connectionLost });
 }
 
 /** Resolves on the producer's `end` (every frame predicted), on close, or after a timeout. */

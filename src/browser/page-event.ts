@@ -5,4 +5,5 @@ import type { MicStatus, SocketRole, SocketStatus } from './view-state.ts';
 export type PageEvent =
   | { kind: 'socket'; socket: SocketRole; status: SocketStatus }
   | { kind: 'message'; socket: SocketRole; message: ServerMessage }
-  | { kind: 'mic'; status: MicStatus; notice?: string };
+  /** `connectionLost`: the notice says the microphone stopped because its socket closed. */
+  | { kind: 'mic'; status: MicStatus; notice?: string; connectionLost?: boolean };

@@ -1,6 +1,17 @@
 import type { HelloMessage, MetricsMessage, PredictionsMessage, WireFrame } from '../server/messages.ts';
 import type { PageEvent } from './page-event.ts';
-import { SERIES_LENGTH, STRIP_LENGTH, type SocketRole, type StripSegment, type ViewState } from './view-state.ts';
+import { parseReplayAbout } from './replay-about.ts';
+import {
+  CONNECTION_LOST,
+  SERIES_LENGTH,
+  STRIP_LENGTH,
+  TIMELINE_LENGTH,
+  type ConfusionState,
+  type SocketRole,
+  type StripSegment,
+  type TimelineFrame,
+  type ViewState,
+} from './view-state.ts';
 
 /**
  * The page's logic in one pure function: the next view state after an event. Never mutates
@@ -10,7 +21,11 @@ import { SERIES_LENGTH, STRIP_LENGTH, type SocketRole, type StripSegment, type V
  * first stream whose predictions arrive (the corpus replay when the server trains while serving),
  * until that stream ends; an ended stream stays on screen until another stream's predictions come. Predictions of the microphone stream are taken from the producer
  * socket only (the consumer socket receives them too; taking both would count each frame twice).
- * The plots follow the first stream whose `metrics` carry a loss: the one the model trains on.
+ * The plots follow the first stream whose `metrics` carry a loss (the one the model trains on) or,
+ * until one does, the first labelled stream whose metrics carry an accuracy (a replay predicted
+ * only). The confusions are counted on the replay (`hello.replay.stream`), or else on the first
+ * labelled stream seen, whatever is shown. When the consumer socket closes the page says so; the
+ * notice goes when it opens again.
  *
  * @param state - the current view state.
  * @param event - what happened.
@@ -26,14 +41,18 @@ import { SERIES_LENGTH, STRIP_LENGTH, type SocketRole, type StripSegment, type V
  */
 export function reduceViewState(state: ViewState, event: PageEvent): ViewState {
   switch (event.kind) {
-    case 'socket':
-      return { ...state, sockets: { ...state.sockets, [event.socket]: event.status } };
-    case 'mic':
-      return {
-        ...state,
-        mic: event.status,
-        notice: event.notice ?? (event.status === 'starting' ? undefined : state.notice),
-      };
+    case 'socket': {
+      const next = { ...state, sockets: { ...state.sockets, [event.socket]: event.status } };
+      if (event.socket !== 'consumer') return next;
+      if (event.status === 'closed' && state.sockets.consumer === 'open') return { ...next, notice: CONNECTION_LOST, noticeIsConnection: true };
+      if (event.status === 'open' && state.noticeIsConnection) return { ...next, notice: undefined, noticeIsConnection: false };
+      return next;
+    }
+    case 'mic': {
+      if (event.notice !== undefined) return { ...state, mic: event.status, notice: event.notice, noticeIsConnection: event.connectionLost === true };
+      const clear = event.status === 'starting';
+      return { ...state, mic: event.status, notice: clear ? undefined : state.notice, noticeIsConnection: clear ? false : state.noticeIsConnection };
+    }
     case 'message':
       return reduceMessage(state, event.socket, event.message as unknown as Record<string, unknown>);
   }
@@ -64,7 +83,7 @@ function reduceMessage(state: ViewState, socket: SocketRole, m: Record<string, u
       // An error about another page's stream reaches every consumer; it is not this page's business.
       if (typeof m.message !== 'string') return state;
       if (typeof m.stream === 'string' && m.stream !== state.ownStream && m.stream !== state.shown) return state;
-      return { ...state, notice: m.message };
+      return { ...state, notice: m.message, noticeIsConnection: false };
     default:
       return state;
   }
@@ -77,12 +96,13 @@ function reduceHello(state: ViewState, m: HelloMessage): ViewState {
     protocol: typeof m.protocol === 'number' ? m.protocol : state.protocol,
     backend: typeof m.backend === 'string' ? m.backend : state.backend,
     phones: Array.isArray(m.phones) ? m.phones.filter((p): p is string => typeof p === 'string') : state.phones,
+    replay: parseReplayAbout((m as unknown as Record<string, unknown>).replay),
   };
 }
 
 /** Switches the display to another stream: its strip and frame count start afresh. */
 function showStream(state: ViewState, stream: string): ViewState {
-  return { ...state, shown: stream, shownEnded: false, strip: [], frames: 0, current: undefined };
+  return { ...state, shown: stream, shownEnded: false, strip: [], frames: 0, current: undefined, timeline: [] };
 }
 
 function acceptsPredictions(state: ViewState, socket: SocketRole, stream: string): boolean {
@@ -95,9 +115,10 @@ function acceptsPredictions(state: ViewState, socket: SocketRole, stream: string
 
 function reducePredictions(state: ViewState, socket: SocketRole, m: PredictionsMessage): ViewState {
   if (typeof m.stream !== 'string' || !Array.isArray(m.frames)) return state;
-  if (!acceptsPredictions(state, socket, m.stream)) return state;
   const frames = m.frames.filter(isWireFrame);
   if (frames.length === 0) return state;
+  state = countConfusions(state, socket, m.stream, frames);
+  if (!acceptsPredictions(state, socket, m.stream)) return state;
   let next = state.shown === m.stream && !state.shownEnded ? state : showStream(state, m.stream);
   const strip = next.strip.slice();
   let key = next.nextKey;
@@ -105,14 +126,20 @@ function reducePredictions(state: ViewState, socket: SocketRole, m: PredictionsM
     const last = strip[strip.length - 1];
     const right = f.truth === undefined ? 0 : f.truth === f.label ? 1 : 0;
     if (last && last.label === f.label && f.i === last.lastI + 1) {
-      strip[strip.length - 1] = {
+      const truths = f.truth === undefined ? last.truths : { ...last.truths, [f.truth]: (last.truths[f.truth] ?? 0) + 1 };
+      const segment: StripSegment = {
         ...last,
         lastI: f.i,
         frames: last.frames + 1,
         pSum: last.pSum + f.p,
+        truths,
         labelled: last.labelled + (f.truth === undefined ? 0 : 1),
         correct: last.correct + right,
       };
+      const truth = majority(truths);
+      if (truth === undefined) delete segment.truth;
+      else segment.truth = truth;
+      strip[strip.length - 1] = segment;
     } else {
       const segment: StripSegment = {
         key: key++,
@@ -123,6 +150,7 @@ function reducePredictions(state: ViewState, socket: SocketRole, m: PredictionsM
         lastI: f.i,
         frames: 1,
         pSum: f.p,
+        truths: f.truth === undefined ? {} : { [f.truth]: 1 },
         labelled: f.truth === undefined ? 0 : 1,
         correct: right,
       };
@@ -130,9 +158,22 @@ function reducePredictions(state: ViewState, socket: SocketRole, m: PredictionsM
       strip.push(segment);
     }
   }
+  const timeline = next.timeline.slice(Math.max(0, next.timeline.length + frames.length - TIMELINE_LENGTH));
+  frames.slice(-TIMELINE_LENGTH).forEach((w, k) => {
+    const frame: TimelineFrame = {
+      n: next.frames + frames.length - Math.min(frames.length, TIMELINE_LENGTH) + k,
+      i: w.i,
+      label: w.label,
+      p: w.p,
+      top: Array.isArray(w.top) ? w.top.filter(isRanked) : [],
+    };
+    if (w.truth !== undefined) frame.truth = w.truth;
+    timeline.push(frame);
+  });
   const f = frames[frames.length - 1];
   next = {
     ...next,
+    timeline,
     strip: strip.length > STRIP_LENGTH ? strip.slice(strip.length - STRIP_LENGTH) : strip,
     nextKey: key,
     frames: next.frames + frames.length,
@@ -146,6 +187,44 @@ function reducePredictions(state: ViewState, socket: SocketRole, m: PredictionsM
     },
   };
   return next;
+}
+
+/** The key with the largest count, the first inserted on a tie; undefined for an empty record. */
+function majority(counts: Record<string, number>): string | undefined {
+  let best: string | undefined;
+  for (const [key, n] of Object.entries(counts)) if (best === undefined || n > counts[best]) best = key;
+  return best;
+}
+
+/**
+ * Counts the labelled frames of the confusion stream: the replay when the server has one, else the
+ * first labelled stream this page did not produce. From the consumer socket only (the producer's
+ * copies would count twice).
+ */
+function countConfusions(state: ViewState, socket: SocketRole, stream: string, frames: readonly WireFrame[]): ViewState {
+  if (socket !== 'consumer' || state.ownStreams.includes(stream)) return state;
+  const current = state.confusion;
+  const wanted = state.replay?.stream ?? current?.stream ?? stream;
+  if (stream !== wanted) return state;
+  const labelled = frames.filter((f) => f.truth !== undefined);
+  if (labelled.length === 0) return state;
+  const confusion: ConfusionState =
+    current && current.stream === stream
+      ? { ...current, counts: { ...current.counts } }
+      : { stream, counts: {}, labelled: 0, correct: 0 };
+  const copied = new Set<string>();
+  for (const f of labelled) {
+    const truth = f.truth!;
+    if (!copied.has(truth)) {
+      confusion.counts[truth] = { ...confusion.counts[truth] };
+      copied.add(truth);
+    }
+    const row = confusion.counts[truth];
+    row[f.label] = (row[f.label] ?? 0) + 1;
+    confusion.labelled += 1;
+    if (truth === f.label) confusion.correct += 1;
+  }
+  return { ...state, confusion };
 }
 
 function isWireFrame(f: unknown): f is WireFrame {
@@ -165,18 +244,31 @@ function isRanked(entry: unknown): entry is [string, number] {
   return Array.isArray(entry) && typeof entry[0] === 'string' && typeof entry[1] === 'number';
 }
 
+/** Audio frames per second (10 ms hop): the plots' x is the stream's audio time. */
+const FRAMES_PER_SECOND = 100;
+
 function reduceMetrics(state: ViewState, m: MetricsMessage): ViewState {
-  if (typeof m.stream !== 'string' || typeof m.loss !== 'number') return state;
-  const training = state.training;
-  if (training && training.stream !== m.stream) return state;
+  if (typeof m.stream !== 'string') return state;
+  const trains = typeof m.loss === 'number';
+  if (!trains && typeof m.accuracy !== 'number') return state;
+  const frames = typeof m.frames === 'number' ? m.frames : 0;
+  // A training stream takes the plots over from one predicted only; otherwise the first stays.
+  const old = state.training;
+  const training = old && old.stream === m.stream ? old : undefined;
+  if (old && !training && !(trains && !old.trains)) return state;
+  // A stream's frames start again on each pass (and after a server restart): the time axis goes on.
+  const secondsBefore = training ? training.secondsBefore + (frames < training.frames ? training.frames / FRAMES_PER_SECOND : 0) : 0;
   return {
     ...state,
     training: {
       stream: m.stream,
-      frames: typeof m.frames === 'number' ? m.frames : (training?.frames ?? 0),
+      trains: trains || (training?.trains ?? false),
+      frames,
+      secondsBefore,
+      seconds: appendBounded(training?.seconds ?? [], secondsBefore + frames / FRAMES_PER_SECOND),
       framesPerSecond: typeof m.framesPerSecond === 'number' ? m.framesPerSecond : 0,
       accuracy: appendBounded(training?.accuracy ?? [], typeof m.accuracy === 'number' ? m.accuracy : NaN),
-      loss: appendBounded(training?.loss ?? [], m.loss),
+      loss: appendBounded(training?.loss ?? [], trains ? (m.loss as number) : NaN),
       ...(typeof m.pass === 'number' && { pass: m.pass }),
     },
   };

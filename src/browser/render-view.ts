@@ -1,8 +1,15 @@
+import { topConfusionRows } from './confusion-rows.ts';
 import { describeView } from './describe-view.ts';
-import { drawLinePlot } from './draw-line-plot.ts';
+import { drawPosteriorgram } from './draw-posteriorgram.ts';
 import { phoneHint } from './phone-hint.ts';
 import type { PageElements } from './find-page-elements.ts';
-import type { StripSegment, ViewState } from './view-state.ts';
+import { tierRuns, type TierRun } from './timeline-runs.ts';
+import { drawTrainingPlot } from './training-plot.ts';
+import { TIMELINE_LENGTH, type StripSegment, type ViewState } from './view-state.ts';
+
+/** Rows of the confusion view. */
+const CONFUSION_ROWS = 8;
+const NUMBER = new Intl.NumberFormat('en');
 
 /**
  * Draws the view state into the page. Cheap to call once per animation frame: text is only
@@ -66,35 +73,89 @@ export function renderView(state: ViewState, el: PageElements, previous?: ViewSt
     setText(el.notice, state.notice ?? '');
   }
 
+  if (state.timeline !== previous?.timeline || state.phones !== previous?.phones || previous === undefined) {
+    renderTimeline(state, el);
+  }
+  if (state.confusion !== previous?.confusion || previous === undefined) renderConfusion(state, el);
+
   const training = state.training;
-  el.accuracyEmpty.hidden = el.lossEmpty.hidden = training !== undefined;
+  el.accuracyEmpty.hidden = training !== undefined;
+  el.lossEmpty.hidden = text.lossEmpty === '';
+  setText(el.lossEmpty, text.lossEmpty);
+  el.plots.classList.toggle('predict-only', training !== undefined && !training.trains);
   if (training && (training !== previous?.training || previous === undefined)) {
-    drawLinePlot(el.accuracyPlot, training.accuracy, {
+    drawTrainingPlot(el.accuracyPlot, training.seconds, training.accuracy, {
+      label: text.accuracyName,
       min: 0,
       max: 1,
       color: '#34d399',
-      guides: [0.25, 0.5, 0.75],
-      format: (v) => `${v * 100} %`,
+      format: (v) => `${Math.round(v * 100)} %`,
     });
-    const lossTop = Math.max(1, ...training.loss.filter(Number.isFinite));
-    drawLinePlot(el.lossPlot, training.loss, {
-      min: 0,
-      max: lossTop * 1.1,
-      color: '#fbbf24',
-      guides: lossGuides(lossTop),
-      format: (v) => String(v),
-    });
+    if (training.trains) {
+      drawTrainingPlot(el.lossPlot, training.seconds, training.loss, { label: 'loss', min: 0, color: '#fbbf24', format: (v) => String(v) });
+    }
     el.accuracyPlot.setAttribute('aria-label', `${text.accuracyName} ${text.accuracy} after ${training.frames} frames`);
     el.lossPlot.setAttribute('aria-label', `Loss ${text.loss} after ${training.frames} frames`);
   }
 }
 
-/** Whole-number guides for the loss plot: 1, 2, 3 … or every 2nd/5th when the loss is large. */
-function lossGuides(top: number): number[] {
-  const step = top > 12 ? 5 : top > 6 ? 2 : 1;
-  const guides: number[] = [];
-  for (let v = step; v <= top; v += step) guides.push(v);
-  return guides;
+/** The posteriorgram and, under it on the same time axis, the predicted and reference tiers. */
+function renderTimeline(state: ViewState, el: PageElements): void {
+  const frames = state.timeline;
+  drawPosteriorgram(el.posteriorgram, frames, state.phones, TIMELINE_LENGTH);
+  const last = frames.length === 0 ? 0 : frames[frames.length - 1].n;
+  const start = last - TIMELINE_LENGTH + 1;
+  renderTier(el.tierPredicted, tierRuns(frames, 'label'), start);
+  const reference = tierRuns(frames, 'truth');
+  renderTier(el.tierReference, reference, start);
+  el.timeline.classList.toggle('labelled', reference.length > 0);
+  el.posteriorgram.setAttribute(
+    'aria-label',
+    frames.length === 0 ? 'Posteriorgram: no frames yet' : `Posteriorgram of the last ${frames.length} frames of stream ${state.shown ?? ''}`,
+  );
+}
+
+/** A tier's runs as boxes placed by percentage of the window (the gutter is in the CSS). */
+function renderTier(tier: HTMLElement, runs: readonly TierRun[], start: number): void {
+  const items = runs.map((run) => {
+    const item = document.createElement('span');
+    item.className = 'tier-run';
+    if (phoneHint(run.phone).silence) item.classList.add('silence');
+    item.style.left = `${((run.from - start) / TIMELINE_LENGTH) * 100}%`;
+    item.style.width = `${((run.to - run.from + 1) / TIMELINE_LENGTH) * 100}%`;
+    item.textContent = run.phone;
+    // Too narrow for its name (10 frames: 12 px on a 600 px lane): the title still has it.
+    if (run.to - run.from + 1 < 10) item.classList.add('narrow');
+    item.title = `${run.phone}: ${run.to - run.from + 1} frames`;
+    return item;
+  });
+  tier.replaceChildren(...items);
+}
+
+function renderConfusion(state: ViewState, el: PageElements): void {
+  const confusion = state.confusion;
+  setText(
+    el.confusionSource,
+    confusion
+      ? `stream ${confusion.stream} · ${NUMBER.format(confusion.labelled)} labelled frames since this page opened · ${((confusion.correct / confusion.labelled) * 100).toFixed(1)} % right`
+      : 'no labelled stream yet',
+  );
+  const rows = topConfusionRows(confusion, CONFUSION_ROWS).map((row) => {
+    const tr = document.createElement('tr');
+    const share = `${(row.ofTruth * 100).toFixed(0)} %`;
+    const cells = [row.truth, row.predicted, NUMBER.format(row.frames)].map((value) => {
+      const td = document.createElement('td');
+      td.textContent = value;
+      return td;
+    });
+    const bar = document.createElement('td');
+    bar.className = 'share';
+    bar.style.setProperty('--share', row.ofTruth.toFixed(3));
+    bar.textContent = share;
+    tr.append(...cells, bar);
+    return tr;
+  });
+  el.confusionRows.replaceChildren(...rows);
 }
 
 function setText(node: HTMLElement, value: string): void {
@@ -132,12 +193,6 @@ function createStripItem(segment: StripSegment): HTMLElement {
   bar.className = 'phone-bar';
   bar.setAttribute('aria-hidden', 'true');
   item.append(label, bar);
-  if (segment.truth !== undefined) {
-    const truth = document.createElement('span');
-    truth.className = 'phone-truth';
-    truth.textContent = segment.truth;
-    item.append(truth);
-  }
   if (phoneHint(segment.label).silence) item.classList.add('silence');
   return item;
 }
@@ -147,8 +202,15 @@ function updateStripItem(item: HTMLElement, segment: StripSegment): void {
   // page.css maps --p to opacity 0.6 (unsure) … 1 (sure): even an unsure phone stays readable.
   item.style.setProperty('--p', p.toFixed(3));
   item.style.setProperty('--frames', String(Math.min(segment.frames, 30)));
-  const wrong = segment.labelled > 0 && segment.correct * 2 < segment.labelled;
-  item.classList.toggle('wrong', wrong);
+  // The reference shown is the run's majority one, and the mark is judged by that same phone.
+  let truthNode = item.querySelector<HTMLElement>('.phone-truth');
+  if (segment.truth !== undefined && !truthNode) {
+    truthNode = document.createElement('span');
+    truthNode.className = 'phone-truth';
+    item.append(truthNode);
+  }
+  if (truthNode) setText(truthNode, segment.truth ?? '');
+  item.classList.toggle('wrong', segment.truth !== undefined && segment.truth !== segment.label);
   const truth = segment.truth === undefined ? '' : `, reference ${segment.truth}`;
   item.title = `${segment.label}: ${(p * 100).toFixed(0)} % over ${segment.frames} frames from ${segment.t.toFixed(2)} s${truth}`;
 }

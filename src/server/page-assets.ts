@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -11,6 +12,11 @@ const STATIC_FILES: Record<string, [string, string]> = {
   '/index.html': ['index.html', 'text/html; charset=utf-8'],
   '/page.css': ['page.css', 'text/css; charset=utf-8'],
   '/favicon.svg': ['favicon.svg', 'image/svg+xml'],
+};
+
+/** Stylesheets of the page's libraries, served as they are: URL path → [package file, content type]. */
+const PACKAGE_FILES: Record<string, [string, string]> = {
+  '/uplot.css': ['uplot/dist/uPlot.min.css', 'text/css; charset=utf-8'],
 };
 
 /** Bundled scripts: URL path → entry point in src/browser. The worklet must be its own module. */
@@ -29,7 +35,7 @@ const SCRIPTS: Record<string, string> = {
  * here, loudly, rather than in a user's browser.
  *
  * @returns URL path → content type and bytes: `/index.html`, `/page.css`, `/favicon.svg`,
- *   `/main.js`, `/mic-worklet.js`.
+ *   `/main.js`, `/mic-worklet.js`, and `/uplot.css` (uPlot's stylesheet, from its package).
  * @throws esbuild's error (naming file and line) if the browser code does not build.
  *
  * ## Example
@@ -60,6 +66,10 @@ export async function buildPageAssets(): Promise<Map<string, PageAsset>> {
   const assets = new Map<string, PageAsset>();
   for (const [urlPath, [file, contentType]] of Object.entries(STATIC_FILES)) {
     assets.set(urlPath, { contentType, body: new Uint8Array(await readFile(new URL(file, BROWSER_DIR))) });
+  }
+  const require = createRequire(import.meta.url);
+  for (const [urlPath, [file, contentType]] of Object.entries(PACKAGE_FILES)) {
+    assets.set(urlPath, { contentType, body: new Uint8Array(await readFile(require.resolve(file))) });
   }
   for (const output of result.outputFiles) {
     assets.set(`/${basename(output.path)}`, { contentType: 'text/javascript; charset=utf-8', body: output.contents });

@@ -8,13 +8,14 @@ const text = (body: Uint8Array) => new TextDecoder().decode(body);
 describe('buildPageAssets', () => {
   it('bundles the page and its AudioWorklet, and serves the static files beside them', async () => {
     const assets = await buildPageAssets();
-    assert.deepEqual([...assets.keys()].sort(), ['/favicon.svg', '/index.html', '/main.js', '/mic-worklet.js', '/page.css']);
+    assert.deepEqual([...assets.keys()].sort(), ['/favicon.svg', '/index.html', '/main.js', '/mic-worklet.js', '/page.css', '/uplot.css']);
     assert.match(assets.get('/index.html')!.contentType, /^text\/html/);
     assert.match(assets.get('/main.js')!.contentType, /^text\/javascript/);
     assert.match(assets.get('/page.css')!.contentType, /^text\/css/);
 
     const html = text(assets.get('/index.html')!.body);
-    for (const ref of ['/main.js', '/page.css', '/favicon.svg']) assert.ok(html.includes(`"${ref}"`), ref);
+    assert.match(text(assets.get('/uplot.css')!.body), /\.uplot/);
+    for (const ref of ['/main.js', '/page.css', '/uplot.css', '/favicon.svg']) assert.ok(html.includes(`"${ref}"`), ref);
 
     // Bundled: no import statement is left for the browser to resolve.
     const main = text(assets.get('/main.js')!.body);

@@ -215,7 +215,7 @@ describe('the live microphone page in chromium', () => {
     assert.match(await text(page, '#training-source'), new RegExp(`^stream ${training.stream} · `));
 
     await mkdir(ARTIFACTS, { recursive: true });
-    await page.screenshot({ path: SCREENSHOT });
+    await page.screenshot({ path: SCREENSHOT, fullPage: true });
 
     // Stop: the last samples go out, then `stop`; the server predicts every frame and ends the stream.
     const shownFrames = count(await text(page, '#status-frames'));

@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { initialViewState } from '../../src/browser/initial-view-state.ts';
 import type { PageEvent } from '../../src/browser/page-event.ts';
 import { reduceViewState } from '../../src/browser/reduce-view-state.ts';
-import { SERIES_LENGTH, STRIP_LENGTH, type SocketRole, type ViewState } from '../../src/browser/view-state.ts';
+import { CONNECTION_LOST, SERIES_LENGTH, STRIP_LENGTH, TIMELINE_LENGTH, type SocketRole, type ViewState } from '../../src/browser/view-state.ts';
 import type { ServerMessage } from '../../src/server/messages.ts';
 
 const on = (socket: SocketRole, message: object): PageEvent => ({
@@ -83,7 +83,7 @@ describe('reduceViewState', () => {
     assert.deepEqual(s.strip.map((x) => [x.label, x.i, x.frames]), [['sil', 950, 2], ['sil', 0, 1]]);
   });
 
-  it('keeps the mean probability and, on labelled streams, how many frames were right', () => {
+  it('keeps the mean probability and, on labelled streams, how many frames were right and the majority reference', () => {
     const s = run([
       on('consumer', {
         type: 'predictions',
@@ -97,10 +97,103 @@ describe('reduceViewState', () => {
     ]);
     const [run1] = s.strip;
     assert.ok(Math.abs(run1.pSum / run1.frames - 0.6) < 1e-12);
-    assert.equal(run1.truth, 'ae');
+    // The reference shown is the one most of the run's frames carry, the one the wrong-mark is
+    // judged by (not the first or the last frame's).
+    assert.equal(run1.truth, 'eh');
+    assert.deepEqual(run1.truths, { ae: 1, eh: 2 });
     assert.equal(run1.labelled, 3);
     assert.equal(run1.correct, 1);
     assert.equal(s.current?.truth, 'eh');
+  });
+
+  it('shows the earliest reference of a tied run, and a tile without references has none', () => {
+    const s = run([
+      on('consumer', {
+        type: 'predictions',
+        stream: 'replay',
+        frames: [
+          { i: 0, t: 0, label: 'ae', p: 0.9, top: [], truth: 'eh' },
+          { i: 1, t: 0.01, label: 'ae', p: 0.5, top: [], truth: 'ae' },
+        ],
+      }),
+    ]);
+    assert.equal(s.strip[0].truth, 'eh');
+    assert.equal(run([on('consumer', predictions('s9', ['aa', 'aa']))]).strip[0].truth, undefined);
+  });
+
+  it('says the connection was lost when the consumer socket closes, and clears it when it opens again', () => {
+    let s = run([{ kind: 'socket', socket: 'consumer', status: 'connecting' }, { kind: 'socket', socket: 'consumer', status: 'open' }]);
+    s = run([{ kind: 'socket', socket: 'consumer', status: 'closed' }], s);
+    assert.equal(s.notice, CONNECTION_LOST);
+    // Retries that fail (connecting, closed again) keep it; the socket opening again clears it.
+    s = run([{ kind: 'socket', socket: 'consumer', status: 'connecting' }], s);
+    assert.equal(s.notice, CONNECTION_LOST);
+    // The microphone stopped by its socket closing says so too; that notice also goes on reconnect.
+    s = run([{ kind: 'mic', status: 'off', notice: 'The connection to the server was lost.', connectionLost: true }], s);
+    s = run([{ kind: 'socket', socket: 'consumer', status: 'open' }], s);
+    assert.equal(s.notice, undefined);
+    // Other notices stay after a reconnect.
+    s = run(
+      [
+        on('consumer', { type: 'error', message: 'start: bad' }),
+        { kind: 'socket', socket: 'consumer', status: 'closed' },
+        { kind: 'socket', socket: 'consumer', status: 'open' },
+      ],
+      run([{ kind: 'mic', status: 'error', notice: 'refused' }], s),
+    );
+    assert.equal(s.notice, undefined, 'the closing replaced it by the connection notice, which the reopening cleared');
+    s = run([{ kind: 'mic', status: 'error', notice: 'refused' }, { kind: 'socket', socket: 'consumer', status: 'open' }], s);
+    assert.equal(s.notice, 'refused');
+  });
+
+  it('keeps the last TIMELINE_LENGTH frames of the shown stream with their top phones and references', () => {
+    let s = run([on('consumer', predictions('replay', ['sil', 'hh'], 0, { truth: 'sil' }))]);
+    assert.deepEqual(s.timeline, [
+      { n: 0, i: 0, label: 'sil', p: 0.5, top: [['sil', 0.5]], truth: 'sil' },
+      { n: 1, i: 1, label: 'hh', p: 0.5, top: [['hh', 0.5]], truth: 'sil' },
+    ]);
+    const many = Array.from({ length: TIMELINE_LENGTH + 7 }, () => 'aa');
+    s = run([on('consumer', predictions('replay', many, 2))], s);
+    assert.equal(s.timeline.length, TIMELINE_LENGTH);
+    assert.deepEqual([s.timeline[0].n, s.timeline[TIMELINE_LENGTH - 1].n], [9, TIMELINE_LENGTH + 8]);
+    // A new stream shown starts a new timeline.
+    s = run([on('consumer', { type: 'end', stream: 'replay', frames: 9 }), on('consumer', predictions('s2', ['b']))], s);
+    assert.deepEqual(s.timeline.map((f) => [f.n, f.label]), [[0, 'b']]);
+  });
+
+  it("counts the replay's confusions from the consumer socket, even while the microphone is shown", () => {
+    const replay = { type: 'hello', protocol: 1, server: 'x', replay: { stream: 'replay', utterances: 6, epochs: null, learns: false, model: 'bundled', trainedOnReplay: true } };
+    const frame = (label: string, truth: string, i: number) => ({ i, t: i / 100, label, p: 0.5, top: [], truth });
+    let s = run([
+      on('consumer', replay),
+      on('consumer', { type: 'predictions', stream: 'other', frames: [frame('aa', 'b', 0)] }),
+      on('consumer', { type: 'predictions', stream: 'replay', frames: [frame('aa', 'aa', 0), frame('eh', 'ae', 1), frame('eh', 'ae', 2)] }),
+      on('producer', { type: 'started', stream: 's1' }),
+      on('consumer', { type: 'predictions', stream: 'replay', frames: [frame('ih', 'ae', 3)] }),
+      on('producer', { type: 'predictions', stream: 'replay', frames: [frame('ih', 'ae', 4)] }),
+    ]);
+    assert.equal(s.shown, 's1');
+    assert.deepEqual(s.confusion, { stream: 'replay', counts: { aa: { aa: 1 }, ae: { eh: 2, ih: 1 } }, labelled: 4, correct: 1 });
+    // Without hello.replay: the first labelled stream.
+    s = run([on('consumer', predictions('s7', ['aa'])), on('consumer', predictions('lab', ['aa'], 0, { truth: 'b' })), on('consumer', predictions('lab2', ['aa'], 0, { truth: 'aa' }))]);
+    assert.deepEqual(s.confusion, { stream: 'lab', counts: { b: { aa: 1 } }, labelled: 1, correct: 0 });
+  });
+
+  it('plots a stream predicted only (null loss) until a training stream comes, on a time axis that goes on over passes', () => {
+    let s = run([on('consumer', metrics('replay', null, 0.8, 100)), on('consumer', metrics('replay', null, 0.82, 300))]);
+    assert.equal(s.training?.trains, false);
+    assert.deepEqual(s.training?.seconds, [1, 3]);
+    assert.deepEqual(s.training?.loss, [NaN, NaN]);
+    // Pass 2 starts its frames again: the time axis does not go back.
+    s = run([on('consumer', { ...metrics('replay', null, 0.9, 50), pass: 2 })], s);
+    assert.deepEqual(s.training?.seconds, [1, 3, 3.5]);
+    assert.equal(s.training?.frames, 50);
+    // An unlabelled stream (null accuracy, null loss) is no curve.
+    assert.equal(run([on('consumer', metrics('s1', null, null))], s), s);
+    // A training stream takes over; then it stays.
+    s = run([on('consumer', metrics('s5', 2, 0.1, 100))], s);
+    assert.deepEqual([s.training?.stream, s.training?.trains, s.training?.seconds], ['s5', true, [1]]);
+    assert.equal(run([on('consumer', metrics('replay', null, 0.9, 60))], s), s);
   });
 
   it('keeps only the last STRIP_LENGTH runs', () => {

@@ -108,6 +108,47 @@ describe('phonestream serve', () => {
     }
   });
 
+  it('by default replays without training: the replay predicted by the bundled model, hello.replay says so; --train trains it', async () => {
+    const s = await serve('--port', '0', '--replay', 'fixtures/corpus', '--pace', 'max');
+    try {
+      const client = await CollectingClient.connect(s.wsUrl);
+      const hello = await client.next('hello', 10_000);
+      const summary = JSON.parse(readFileSync(`${BUNDLED}/summary.json`, 'utf8'));
+      assert.deepEqual(hello.replay, {
+        stream: 'replay',
+        utterances: 6,
+        epochs: null,
+        learns: false,
+        model: 'bundled',
+        trainedOnReplay: true,
+        heldOutAccuracy: summary.heldOutAccuracy,
+      });
+      const metrics = await client.until(() => client.messages.find((m) => m.type === 'metrics' && m.stream === 'replay'), 'replay metrics', 15_000);
+      assert.equal(metrics.loss, null, 'the replay does not train');
+      assert.ok(typeof metrics.accuracy === 'number');
+      assert.match(s.stderr(), /replaying 6 utterances \(max, looping; predicted only/);
+      client.close();
+    } finally {
+      assert.equal(await stop(s), 0, s.stderr());
+    }
+    const t = await serve('--port', '0', '--replay', 'fixtures/corpus', '--pace', 'max', '--train', '--epochs', '1');
+    try {
+      const client = await CollectingClient.connect(t.wsUrl);
+      assert.equal((await client.next('hello', 10_000)).replay.learns, true);
+      const trained = await client.until(() => client.messages.find((m) => m.type === 'metrics' && m.stream === 'replay' && typeof m.loss === 'number'), 'a training metrics message', 15_000);
+      assert.ok(trained.loss > 0);
+      client.close();
+    } finally {
+      assert.equal(await stop(t), 0, t.stderr());
+    }
+  });
+
+  it('refuses --train with --frozen', async () => {
+    const { code, stderr } = await cli('serve', '--port', '0', '--train', '--frozen');
+    assert.equal(code, 1);
+    assert.match(stderr, /--train and --frozen contradict each other/);
+  });
+
   it('on SIGINT flushes running streams (every frame and the end reach the producer), closes with 1001 and exits 0', async () => {
     const audio = await readAudioFile('fixtures/corpus/ljspeech/wav/LJ001-0008.wav');
     const frames = Math.floor((audio.samples.length - 400) / 160) + 1;

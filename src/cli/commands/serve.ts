@@ -1,5 +1,5 @@
-import { existsSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { filter } from 'rxjs';
 import { loadCheckpoint } from '../../checkpoint/load-checkpoint.ts';
@@ -13,6 +13,7 @@ import type { LearnerEvent } from '../../learner/learner-event.ts';
 import { OnlineLearner } from '../../learner/online-learner.ts';
 import { selectBackend, type BackendName } from '../../learner/select-backend.ts';
 import { buildPageAssets } from '../../server/page-assets.ts';
+import type { ReplayAbout } from '../../browser/replay-about.ts';
 import { startLiveMicrophone } from '../../../pipelines/live-microphone.ts';
 import { replayCorpus } from '../../../pipelines/replay-corpus.ts';
 import type { CliCommand } from '../cli-command.ts';
@@ -42,22 +43,51 @@ function livePrior(stats: RunningStats): RunningStats {
 /** The pretrained checkpoint shipped with the package, loaded when no --load is given. */
 export const BUNDLED_CHECKPOINT = resolve(dirname(fileURLToPath(import.meta.url)), '../../../fixtures/checkpoint');
 
+/**
+ * The fixture corpus `npm start` replays. Its six utterances were copied from the shared LJSpeech
+ * corpus and all six are among the 155 training files the bundled checkpoint learned from (the
+ * default split of `replay`, --held-out 0.1 --split-seed 1: fixtures/checkpoint/README.md), so the
+ * bundled model's accuracy on them is a training score.
+ */
+const FIXTURE_CORPUS = resolve(dirname(fileURLToPath(import.meta.url)), '../../../fixtures/corpus');
+
+function isInside(path: string, dir: string): boolean {
+  const rel = relative(dir, resolve(path));
+  return rel !== '' && !rel.startsWith('..') && !rel.startsWith(sep) && !rel.includes(`..${sep}`);
+}
+
+/** `heldOutAccuracy` from a checkpoint's summary.json (what `replay --summary` wrote), if there is one. */
+function heldOutAccuracyOf(dir: string): number | undefined {
+  try {
+    const summary = JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8')) as { heldOutAccuracy?: unknown };
+    return typeof summary.heldOutAccuracy === 'number' ? summary.heldOutAccuracy : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 const HELP = `Usage: phonestream serve [options]
 
 Serves the live microphone page at http://HOST:PORT/ and the prediction WebSocket at
 ws://HOST:PORT/ws (protocol: docs/protocol.md). Browsers and scripts stream audio in and get
 phone labels back; consumers that send nothing receive every stream. Optionally replays a
-corpus in real time while serving, training the shared model on it (stream "replay").
+corpus in real time while serving (stream "replay"): predicted only, so the page shows how the
+served model does on it, or with --train also training the shared model on it.
 
 Options:
   --port N            TCP port (default 8080; 0 picks a free one)
   --host HOST         interface (default 127.0.0.1)
   --load DIR          checkpoint to serve (default: the bundled fixtures/checkpoint, if present)
   --fresh             start from a new, untrained model instead of the bundled checkpoint
-  --replay CORPUS     replay this corpus while serving (repeatable)
+  --replay CORPUS     replay this corpus while serving (repeatable); predicted only, the model
+                      does not learn from it unless --train
+  --train             train the shared model on the replay (a looping replay is soon memorised:
+                      from pass 2 on its accuracy is a training score, and the microphone is
+                      served by that model)
   --pace realtime|max replay pace (default realtime: 100 frames/s)
   --epochs N          replay passes (default: loop until stopped)
-  --frozen            do not train at all (the replay and labelled producers only predict)
+  --frozen            do not train at all (labelled producers with learn: true only predict too);
+                      not with --train
   --token TOKEN       producers and control messages must present it (default: env PHONESTREAM_TOKEN)
   --token-for-consumers  every connection, consumers too, must present the token as ?token=…
   --max-producers N   live streams at once; beyond it a start is refused, close 1013 (default 64)
@@ -69,8 +99,11 @@ Options:
   --backend tensorflow|wasm|cpu  (default: the fastest available)
 ${LEARNER_OPTIONS_HELP}
 
-Example:
-  phonestream serve --replay fixtures/corpus     # what npm start runs`;
+Examples:
+  phonestream serve --replay fixtures/corpus     # what npm start runs: the bundled model, not
+                                                 # training, predicts the 6 fixture utterances
+                                                 # (which it was trained on) for the page
+  phonestream serve --fresh --replay fixtures/corpus --train   # watch a new model learn`;
 
 export const command: CliCommand = {
   name: 'serve',
@@ -87,6 +120,7 @@ export const command: CliCommand = {
       pace: { type: 'string' },
       epochs: { type: 'string' },
       frozen: { type: 'boolean' },
+      train: { type: 'boolean' },
       token: { type: 'string' },
       'token-for-consumers': { type: 'boolean' },
       'max-producers': { type: 'string' },
@@ -100,6 +134,8 @@ export const command: CliCommand = {
     const epochs = numberOption('epochs', values.epochs, { min: 1, integer: true }) ?? Infinity;
     const backendName = choiceOption('backend', values.backend, ['tensorflow', 'wasm', 'cpu'] as const) as BackendName | undefined;
     const frozen = values.frozen === true;
+    const train = values.train === true;
+    if (frozen && train) throw new ConfigError('--train and --frozen contradict each other: give one');
     const maxProducers = numberOption('max-producers', values['max-producers'], { min: 1, integer: true }) ?? 64;
     const threads = numberOption('threads', values.threads, { min: 1, max: 256, integer: true }) ?? 1;
     const token = typeof values.token === 'string' ? values.token : process.env.PHONESTREAM_TOKEN || undefined;
@@ -129,6 +165,23 @@ export const command: CliCommand = {
       log(`new untrained model (${phones.length} phones)`);
     }
 
+    if (train && entries.length === 0) log('--train has nothing to train on without --replay');
+    const model: ReplayAbout['model'] = loadDir === undefined ? 'fresh' : loadDir === BUNDLED_CHECKPOINT ? 'bundled' : 'loaded';
+    const heldOutAccuracy = loadDir === undefined ? undefined : heldOutAccuracyOf(loadDir);
+    const replayAbout: ReplayAbout | undefined =
+      entries.length === 0
+        ? undefined
+        : {
+            stream: 'replay',
+            utterances: entries.length,
+            epochs: Number.isFinite(epochs) ? epochs : null,
+            learns: train,
+            model,
+            trainedOnReplay:
+              model === 'fresh' ? false : model === 'bundled' && entries.every((e) => isInside(e.audioPath, FIXTURE_CORPUS)) ? true : null,
+            ...(heldOutAccuracy !== undefined && { heldOutAccuracy }),
+          };
+
     const server = await startLiveMicrophone({
       port,
       host,
@@ -141,20 +194,23 @@ export const command: CliCommand = {
       featureConfig: features,
       normalizationPrior: livePrior(stats),
       threads,
-      hello: () => ({ streams: entries.length > 0 ? ['replay'] : [] }),
+      hello: () => ({ streams: entries.length > 0 ? ['replay'] : [], ...(replayAbout && { replay: replayAbout }) }),
     });
     log(`phonestream serving on ${backend}: open ${server.url} (WebSocket ${server.wsUrl})`);
 
     const replay =
       entries.length === 0
         ? undefined
-        : replayCorpus({ train: entries, learner, features, epochs, pace, runningStats: stats, onProblem })
+        : replayCorpus({ train: entries, learner, features, epochs, pace, runningStats: stats, onProblem, learn: train })
             .pipe(filter((ev): ev is LearnerEvent => ev.kind !== 'epoch' && ev.kind !== 'score'))
             .subscribe({
               next: (ev) => server.publish(ev),
               error: (err: Error) => log(`replay stopped: ${err.message}`),
             });
-    if (replay) log(`replaying ${entries.length} utterances (${pace}, ${Number.isFinite(epochs) ? `${epochs} epochs` : 'looping'})`);
+    if (replay) {
+      const how = train ? 'training the model on them' : 'predicted only, the model does not learn from them (--train to train)';
+      log(`replaying ${entries.length} utterances (${pace}, ${Number.isFinite(epochs) ? `${epochs} epochs` : 'looping'}; ${how})`);
+    }
 
     await new Promise<void>((done) => {
       const stop = () => done();
