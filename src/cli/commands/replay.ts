@@ -19,6 +19,7 @@ import { formatAgreement } from '../format-agreement.ts';
 import { discoverCorpusPhones } from '../discover-corpus-phones.ts';
 import { LEARNER_OPTION_SPECS, LEARNER_OPTIONS_HELP, learnerOptionsFrom, loadOverridesFrom } from '../learner-options.ts';
 import { listCorpora } from '../list-corpora.ts';
+import { checkOutputPaths } from '../check-output-path.ts';
 import { choiceOption, numberOption, parseOptions } from '../parse-options.ts';
 import { createProgressReporter } from '../progress-reporter.ts';
 import { watchInterrupt } from '../watch-interrupt.ts';
@@ -97,6 +98,10 @@ export const command: CliCommand = {
     const backendName = choiceOption('backend', values.backend, ['tensorflow', 'wasm', 'cpu'] as const) as BackendName | undefined;
     const threads = numberOption('threads', values.threads, { min: 1, max: 256, integer: true }) ?? availableParallelism();
     const learnerOptions = learnerOptionsFrom(values);
+    await checkOutputPaths('replay', [
+      ['summary', values.summary, 'file'],
+      ['save', values.save, 'dir'],
+    ]);
 
     const problems: CorpusProblem[] = [];
     const onProblem = (p: CorpusProblem) => {

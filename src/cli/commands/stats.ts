@@ -8,6 +8,7 @@ import { featureDims } from '../../features/feature-dims.ts';
 import { RunningStats } from '../../features/running-stats.ts';
 import { toFeatureFrames } from '../../features/to-feature-frames.ts';
 import type { CliCommand } from '../cli-command.ts';
+import { checkOutputPaths } from '../check-output-path.ts';
 import { choiceOption, parseOptions } from '../parse-options.ts';
 
 const HELP = `Usage: phonestream stats CORPUS... --out stats.json [options]
@@ -56,6 +57,7 @@ export const command: CliCommand = {
     if (!values.out) throw new ConfigError('stats: --out FILE is required (where to write the statistics)');
     const dims = choiceOption('dims', values.dims, ['26', '39'] as const) ?? '26';
     const window = choiceOption('window', values.window, ['hamming', 'hann'] as const) ?? 'hamming';
+    await checkOutputPaths('stats', [['out', values.out, 'file']]);
     const cfg: FeatureConfig = { ...DEFAULT_FEATURE_CONFIG, deltaOrder: dims === '39' ? 2 : 1, window, normalization: { kind: 'none' } };
     const features = toFeatureFrames(cfg);
     const stats = new RunningStats(featureDims(cfg));
