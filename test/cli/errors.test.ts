@@ -27,6 +27,13 @@ const CASES: Record<string, () => string[]> = {
   // TIMIT labels (h#, …) against the bundled ARPAbet model: refused up front, naming the label file
   evalOtherPhoneSet: () => ['eval', 'fixtures/synthetic/timit', '--load', 'fixtures/checkpoint'],
   badLabelsCorpus: () => ['replay', paths.badLabels],
+  negativeHidden: () => ['replay', 'fixtures/corpus', '--hidden', '-3'],
+  negativeLr: () => ['replay', 'fixtures/corpus', '--lr', '-1'],
+  summaryNoDir: () => ['replay', 'fixtures/corpus', '--summary', join(dir, 'no-such-dir', 'out.json')],
+  summaryIsDir: () => ['replay', 'fixtures/corpus', '--summary', dir],
+  saveIsFile: () => ['replay', 'fixtures/corpus', '--save', join(dir, 'notes.wav')],
+  statsOutNoDir: () => ['stats', 'fixtures/corpus', '--out', join(dir, 'no-such-dir', 'stats.json')],
+  evalSummaryNoDir: () => ['eval', 'fixtures/corpus', '--load', 'fixtures/checkpoint', '--summary', join(dir, 'no-such-dir', 'e.json')],
 };
 
 before(async () => {
@@ -89,6 +96,19 @@ describe('phonestream errors', () => {
   it('should name a bad number and what was expected', async () => {
     assert.equal(await oneLineError('badK1', '--k1'), 'phonestream: --k1 must be an integer ≥ 1, got "0"');
     assert.equal(await oneLineError('badEpochs', '--epochs'), 'phonestream: --epochs must be an integer from 1 to 10000, got "x"');
+  });
+
+  it('should give a negative number the range message, not the parser\'s', async () => {
+    assert.equal(await oneLineError('negativeHidden'), 'phonestream: --hidden must be an integer from 1 to 4096, got "-3"');
+    assert.equal(await oneLineError('negativeLr'), 'phonestream: --lr must be a number from 0 to 10, got "-1"');
+  });
+
+  it('should check output paths before any work, naming the option and the path', async () => {
+    await oneLineError('summaryNoDir', 'replay: --summary', join(dir, 'no-such-dir'), 'does not exist');
+    await oneLineError('summaryIsDir', `replay: --summary ${dir}: is a directory`);
+    await oneLineError('saveIsFile', `replay: --save ${join(dir, 'notes.wav')}: exists and is not a directory`);
+    await oneLineError('statsOutNoDir', 'stats: --out', 'does not exist');
+    await oneLineError('evalSummaryNoDir', 'eval: --summary', 'does not exist');
   });
 
   it('should name a missing corpus directory', async () => {
