@@ -43,3 +43,19 @@ describe('negative numbers as option values', () => {
     assert.equal(learnerOptionsFrom(parseOptions('replay', ['--seed', '-7'], specs).values).seed, -7);
   });
 });
+
+describe('loadOptionWarnings', () => {
+  it('names the options that override a loaded checkpoint, and those ignored', async () => {
+    const { loadOptionWarnings } = await import('../../src/cli/learner-options.ts');
+    assert.deepEqual(loadOptionWarnings({}, '--load runs/a'), []);
+    assert.deepEqual(loadOptionWarnings({ lr: 0.01, clip: null }, '--load runs/a'), ["--load runs/a: --lr 0.01, --clip 0 override the checkpoint's values"]);
+    assert.deepEqual(loadOptionWarnings({ lr: 0.01, hiddenSize: 64, k1: 5 }, '--load runs/a'), [
+      "--load runs/a: --lr 0.01 overrides the checkpoint's value",
+      "--load runs/a: ignored (the checkpoint's value kept): --k1 5, --hidden 64 (--k1 applies only with --algorithm)",
+    ]);
+    assert.deepEqual(loadOptionWarnings({ algorithm: 'snap1', k1: 4, reuseActivations: true }, 'x'), [
+      "x: --algorithm snap1, --k1 4 override the checkpoint's values",
+      "x: ignored (the checkpoint's value kept): --reuse-activations",
+    ]);
+  });
+});

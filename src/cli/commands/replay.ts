@@ -17,7 +17,7 @@ import type { CliCommand } from '../cli-command.ts';
 import { assertCorpusPhones } from '../assert-corpus-phones.ts';
 import { formatAgreement } from '../format-agreement.ts';
 import { discoverCorpusPhones } from '../discover-corpus-phones.ts';
-import { LEARNER_OPTION_SPECS, LEARNER_OPTIONS_HELP, learnerOptionsFrom, loadOverridesFrom } from '../learner-options.ts';
+import { LEARNER_OPTION_SPECS, LEARNER_OPTIONS_HELP, learnerOptionsFrom, loadOptionWarnings, loadOverridesFrom } from '../learner-options.ts';
 import { listCorpora } from '../list-corpora.ts';
 import { checkOutputPaths } from '../check-output-path.ts';
 import { choiceOption, numberOption, parseOptions } from '../parse-options.ts';
@@ -129,6 +129,7 @@ export const command: CliCommand = {
       let stats: RunningStats;
       let entries = listed;
       if (typeof values.load === 'string') {
+        for (const line of loadOptionWarnings(learnerOptions, `--load ${values.load}`)) process.stderr.write(`warning: ${line}\n`);
         const checkpoint = await loadCheckpoint(values.load, loadOverridesFrom(learnerOptions));
         ({ learner, features, stats } = checkpoint);
         try {
