@@ -91,7 +91,7 @@ describe('readAudioFile', () => {
     ['zero-samples.wav', /zero samples/],
     ['float32-nan.wav', /sample 2 is NaN/],
     ['float32-infinity.wav', /sample 1 is -Infinity/],
-    ['alaw.wav', /unsupported WAV encoding A-law/],
+    ['ima-adpcm.wav', /unsupported WAV encoding IMA ADPCM/],
     ['pcm12.wav', /unsupported WAV encoding: 12-bit PCM/],
     ['sphere-truncated.sph', /truncated SPHERE data/],
     ['sphere-shorten.sph', /unsupported SPHERE sample_coding "pcm,embedded-shorten-v2.00"/],
