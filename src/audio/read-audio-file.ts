@@ -1,19 +1,19 @@
 import { InputError } from '../errors.ts';
 import type { ResamplerQuality } from './create-stream-resampler.ts';
-import { decodeAudio } from './decode-audio.ts';
+import { decodeAudioFile } from './decode-audio.ts';
 import type { MonoAudio } from './mono-audio.ts';
 import { readFileBytes } from './read-file-bytes.ts';
 import { resampleTo16k } from './resample-to-16k.ts';
 
 /**
- * Reads a RIFF WAV (8/16/24/32-bit PCM, 32/64-bit float, any channel count) or NIST SPHERE
- * (16-bit PCM, either byte order) file as 16 kHz mono. The format is told by the magic bytes,
+ * Reads a RIFF WAV (8/16/24/32-bit PCM, 32/64-bit float, 8-bit μ-law/A-law, any channel count),
+ * NIST SPHERE (16-bit PCM, either byte order), FLAC or MP3 file as 16 kHz mono. The format is told by the magic bytes,
  * channels are averaged, and other rates are resampled with libsamplerate.
  *
  * @param path the audio file
  * @param options.quality libsamplerate converter for non-16 kHz files, default `best`
  * @returns samples in [-1, 1] at 16000 Hz; `source` is `path`
- * @throws InputError naming `path`: unreadable file, not WAV/SPHERE, truncated header or data,
+ * @throws InputError naming `path`: unreadable file, not WAV/SPHERE/FLAC/MP3, truncated header or data,
  *   a header field out of range (named, with what was expected: sample rate 8000..192000 Hz,
  *   1..256 channels, block align), unsupported encoding, zero samples, NaN or infinite samples.
  *
@@ -30,5 +30,5 @@ export async function readAudioFile(path: string, options: { quality?: Resampler
   } catch (err) {
     throw new InputError(path, `cannot read file (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
   }
-  return resampleTo16k(decodeAudio(bytes, path), options.quality);
+  return resampleTo16k(await decodeAudioFile(bytes, path), options.quality);
 }

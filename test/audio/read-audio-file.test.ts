@@ -84,7 +84,7 @@ describe('readAudioFile', () => {
   });
 
   const bad: [string, RegExp][] = [
-    ['not-audio.wav', /not a WAV or NIST SPHERE file/],
+    ['not-audio.wav', /not a WAV, NIST SPHERE, FLAC or MP3 file/],
     ['empty.wav', /empty file/],
     ['truncated-header.wav', /truncated WAV header/],
     ['truncated-data.wav', /truncated data chunk: header says 3200 bytes, file has 1000/],

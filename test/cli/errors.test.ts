@@ -135,7 +135,7 @@ describe('phonestream errors', () => {
   });
 
   it('should name a file that is not audio', async () => {
-    await oneLineError('notAudio', paths.notAudio, 'not a WAV or NIST SPHERE file');
+    await oneLineError('notAudio', paths.notAudio, 'not a WAV, NIST SPHERE, FLAC or MP3 file');
   });
 
   it('should say eval needs --load', async () => {
