@@ -27,6 +27,7 @@ const CASES: Record<string, () => string[]> = {
   // TIMIT labels (h#, …) against the bundled ARPAbet model: refused up front, naming the label file
   evalOtherPhoneSet: () => ['eval', 'fixtures/synthetic/timit', '--load', 'fixtures/checkpoint'],
   badLabelsCorpus: () => ['replay', paths.badLabels],
+  shortFile: () => ['features', 'fixtures/audio/short-300.wav'],
   negativeHidden: () => ['replay', 'fixtures/corpus', '--hidden', '-3'],
   negativeLr: () => ['replay', 'fixtures/corpus', '--lr', '-1'],
   summaryNoDir: () => ['replay', 'fixtures/corpus', '--summary', join(dir, 'no-such-dir', 'out.json')],
@@ -136,6 +137,13 @@ describe('phonestream errors', () => {
 
   it('should name a file that is not audio', async () => {
     await oneLineError('notAudio', paths.notAudio, 'not a WAV, NIST SPHERE, FLAC or MP3 file');
+  });
+
+  it('should name a file shorter than one frame', async () => {
+    assert.equal(
+      await oneLineError('shortFile'),
+      'phonestream: fixtures/audio/short-300.wav: shorter than one 25 ms frame: 300 samples at 16 kHz (400 needed)',
+    );
   });
 
   it('should say eval needs --load', async () => {

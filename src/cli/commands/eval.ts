@@ -11,6 +11,7 @@ import type { CliCommand } from '../cli-command.ts';
 import { assertCorpusPhones } from '../assert-corpus-phones.ts';
 import { formatAgreement } from '../format-agreement.ts';
 import { listCorpora } from '../list-corpora.ts';
+import { warnOnce } from '../warn-once.ts';
 import { checkOutputPaths } from '../check-output-path.ts';
 import { choiceOption, numberOption, parseOptions } from '../parse-options.ts';
 
@@ -60,7 +61,7 @@ export const command: CliCommand = {
       const entries = await assertCorpusPhones(listed, learner.config.phones, onProblem, positionals.join(', '));
       const started = performance.now();
       const { counts, agreement } = await lastValueFrom(
-        scoreCorpus({ entries, learner, features: { ...features, normalization: { kind: 'fixed', stats: stats.toJSON() } }, onProblem }),
+        scoreCorpus({ entries, learner, features: { ...features, normalization: { kind: 'fixed', stats: stats.toJSON() } }, onProblem, onWarning: warnOnce() }),
       );
       const seconds = (performance.now() - started) / 1000;
       const isTimit = learner.config.phones.every((p) => (PHONE_SETS.timit61 as readonly string[]).includes(p)) && learner.config.phones.length > 45;

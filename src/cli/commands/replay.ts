@@ -22,6 +22,7 @@ import { listCorpora } from '../list-corpora.ts';
 import { checkOutputPaths } from '../check-output-path.ts';
 import { choiceOption, numberOption, parseOptions } from '../parse-options.ts';
 import { createProgressReporter } from '../progress-reporter.ts';
+import { warnOnce } from '../warn-once.ts';
 import { watchInterrupt } from '../watch-interrupt.ts';
 
 const HELP = `Usage: phonestream replay CORPUS... [options]
@@ -32,7 +33,7 @@ summary; held-out files (split by file, fixed seed) are scored after each epoch:
 Cohen's kappa, and Kappa-Temporal against the no-change classifier (repeat the previous frame's
 true label; its accuracy is reported too).
 
-CORPUS is a directory: audio files (.wav, TIMIT .WAV/.sph) with label files of the same stem
+CORPUS is a directory: audio files (.wav, TIMIT .WAV/.sph, .flac, .mp3) with label files of the same stem
 (.PHN, .lab, .TextGrid) beside them or in a sibling directory.
 
 Options:
@@ -108,6 +109,7 @@ export const command: CliCommand = {
       problems.push(p);
       process.stderr.write(`skipped ${p.file}: ${p.message}\n`);
     };
+    const onWarning = warnOnce();
     const listed = await listCorpora(positionals, onProblem);
     // The feature workers boot (tsx and the audio modules: a second or more) while TensorFlow.js
     // loads below, instead of after it.
@@ -170,7 +172,7 @@ export const command: CliCommand = {
         const summary = new ReplaySummary(epochs, train.length, backend, learner, threads);
         const startedAt = performance.now();
         await lastValueFrom(
-          replayCorpus({ train, heldOut, learner, features, epochs, pace, runningStats: stats, onProblem, pool, scoreAt }).pipe(
+          replayCorpus({ train, heldOut, learner, features, epochs, pace, runningStats: stats, onProblem, onWarning, pool, scoreAt }).pipe(
             // Updates are synchronous, so stopping between events leaves the last update complete.
             takeUntil(from(interrupt.received)),
             tap((ev) => {
