@@ -9,6 +9,8 @@ import { resampleTo16k } from './resample-to-16k.ts';
 export interface AudioWarning {
   file: string;
   message: string;
+  /** Tells it from a label file's warning (LabelWarning) where both reach one callback. */
+  kind: 'audio';
 }
 
 /**
@@ -19,6 +21,7 @@ export interface AudioWarning {
 export function lowRateWarning(audio: MonoAudio): AudioWarning | undefined {
   if (audio.sampleRate >= 16000) return undefined;
   return {
+    kind: 'audio',
     file: audio.source,
     message: `sampled at ${audio.sampleRate} Hz, below 16 kHz: upsampled, but it has nothing above ${audio.sampleRate / 2000} kHz (the features cover 0-8 kHz), so it will not match 16 kHz training audio`,
   };
