@@ -21,7 +21,7 @@ import { LEARNER_OPTION_SPECS, LEARNER_OPTIONS_HELP, learnerOptionsFrom, loadOpt
 import { listCorpora } from '../list-corpora.ts';
 import { checkOutputPaths } from '../check-output-path.ts';
 import { choiceOption, numberOption, parseOptions } from '../parse-options.ts';
-import { createProgressReporter } from '../progress-reporter.ts';
+import { createProgressReporter, formatHeldOutLine, type ProgressSnapshot } from '../progress-reporter.ts';
 import { warnOnce } from '../warn-once.ts';
 import { watchInterrupt } from '../watch-interrupt.ts';
 
@@ -177,6 +177,11 @@ export const command: CliCommand = {
             takeUntil(from(interrupt.received)),
             tap((ev) => {
               summary.observe(ev, performance.now() - startedAt);
+              // each held-out score on a line of its own, when it is taken
+              if (ev.kind === 'score' || ev.kind === 'epoch') {
+                const line = formatHeldOutLine(ev, summary.framesSoFar, heldOut.length);
+                if (line !== null) progress?.log(line);
+              }
               progress?.update(summary.snapshot());
             }),
           ),
@@ -321,16 +326,25 @@ class ReplaySummary {
     return this.framesBefore + this.pass.frames;
   }
 
-  snapshot() {
+  /** Training frames seen so far, over all epochs. */
+  get framesSoFar(): number {
+    return this.frames;
+  }
+
+  snapshot(): ProgressSnapshot {
     const fps = this.elapsedMs > 0 ? (1000 * this.frames) / this.elapsedMs : 0;
+    // After the last epoch's end its figures stay on show, not the empty next pass's.
+    const last = this.epochResults.at(-1);
+    const finished = last !== undefined && last.epoch >= this.epochs;
     return {
       epoch: this.epoch,
       epochs: this.epochs,
       frames: this.frames,
-      utterances: this.utterances,
-      totalUtterances: this.trainFiles * this.epochs,
+      utterances: finished ? last.utterances : this.pass.utterances,
+      utterancesPerEpoch: this.trainFiles,
+      elapsedSeconds: this.elapsedMs / 1000,
       realTimeFactor: fps / 100,
-      accuracy: this.pass.accuracy,
+      accuracy: finished ? (last.prequentialAccuracy ?? last.trainingAccuracy) : this.pass.accuracy,
       loss: this.pass.loss,
     };
   }
