@@ -31,6 +31,8 @@ export interface EvaluateCorpusOptions {
   /** Stream id of the evaluation (default `eval`). */
   stream?: string;
   onProblem?: (p: CorpusProblem) => void;
+  /** Told of each file's warnings (labels clipped to the audio, audio below 16 kHz). */
+  onWarning?: (w: { file: string; message: string }) => void;
   /** Feature workers to read and compute features on (owned by the caller); default: this thread. */
   pool?: FeaturePool;
 }
@@ -63,10 +65,10 @@ export function scoreCorpus(o: EvaluateCorpusOptions): Observable<CorpusScore> {
   return defer(() => {
     const stream = o.learner.openStream(o.stream ?? 'eval', { train: false });
     const frames$ = o.pool
-      ? readPreparedCorpus(o.pool, 'corpus', { entries: o.entries, features: o.features, onProblem: o.onProblem }).pipe(
+      ? readPreparedCorpus(o.pool, 'corpus', { entries: o.entries, features: o.features, onProblem: o.onProblem, onWarning: o.onWarning }).pipe(
           concatMap((utterance) => preparedToFrameEvents(utterance, o.features, { stream: stream.id })),
         )
-      : readCorpus('corpus', { entries: o.entries, onProblem: o.onProblem }).pipe(
+      : readCorpus('corpus', { entries: o.entries, onProblem: o.onProblem, onWarning: o.onWarning }).pipe(
           concatMap((utterance) => utteranceToFrameEvents(utterance, o.features, { stream: stream.id })),
         );
     return frames$.pipe(

@@ -65,6 +65,8 @@ export interface ReplayCorpusOptions {
   /** Normalisation statistics to carry on from (e.g. a loaded checkpoint's). */
   runningStats?: RunningStats;
   onProblem?: (p: CorpusProblem) => void;
+  /** Told of each file's warnings (labels clipped to the audio, audio below 16 kHz), every time it is read. */
+  onWarning?: (w: { file: string; message: string }) => void;
   /**
    * Threads in all (default 1): with N > 1, N − 1 feature workers read and compute features (for
    * training and held-out scoring) while this thread normalises and trains. The results are the
@@ -135,10 +137,10 @@ export function replayCorpus(o: ReplayCorpusOptions): Observable<ReplayEvent> {
       const stream = o.learner.openStream(id, { train: o.learn ?? o.learner.trainable });
       const framesOf = (entries: readonly CorpusEntry[]): Observable<FrameEvent> =>
         pool
-          ? readPreparedCorpus(pool, 'corpus', { entries, features: o.features, onProblem: o.onProblem }).pipe(
+          ? readPreparedCorpus(pool, 'corpus', { entries, features: o.features, onProblem: o.onProblem, onWarning: o.onWarning }).pipe(
               concatMap((utterance) => preparedToFrameEvents(utterance, o.features, { stream: stream.id, runningStats: stats })),
             )
-          : readCorpus('corpus', { entries, onProblem: o.onProblem }).pipe(
+          : readCorpus('corpus', { entries, onProblem: o.onProblem, onWarning: o.onWarning }).pipe(
               concatMap((utterance) => utteranceToFrameEvents(utterance, o.features, { stream: stream.id, runningStats: stats })),
             );
       // defer: the held-out files are normalised with the statistics as they are at the END of
@@ -155,6 +157,7 @@ export function replayCorpus(o: ReplayCorpusOptions): Observable<ReplayEvent> {
                   : o.features,
               stream: `${stream.id}/held-out`,
               onProblem: o.onProblem,
+              onWarning: o.onWarning,
               pool,
             }));
       const train = (entries: readonly CorpusEntry[]): Observable<LearnerEvent> => {

@@ -167,7 +167,8 @@ write('bad/truncated-data.wav', good.slice(0, 44 + 1000));
 write('bad/zero-samples.wav', wav({ rate: 16000, bits: 16, channels: [[]] }));
 write('bad/float32-nan.wav', wav({ rate: 16000, bits: 32, float: true, channels: [[0, 0.5, NaN, 0]] }));
 write('bad/float32-infinity.wav', wav({ rate: 16000, bits: 32, float: true, channels: [[0, -Infinity, 0]] }));
-write('bad/alaw.wav', wav({ rate: 8000, bits: 8, formatTag: 6, channels: [[0.1, 0.2, 0.3, 0.4]] }));
+// An encoding we do not decode (A-law, once refused, is decoded now): IMA ADPCM's tag on 8-bit data.
+write('bad/ima-adpcm.wav', wav({ rate: 8000, bits: 8, formatTag: 0x11, channels: [[0.1, 0.2, 0.3, 0.4]] }));
 write('bad/pcm12.wav', (() => {
   const b = wav({ rate: 16000, bits: 16, channels: [[0.1, 0.2]] });
   new DataView(b.buffer).setUint16(34, 12, true); // claims 12-bit samples

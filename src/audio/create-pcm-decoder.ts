@@ -1,8 +1,9 @@
 import { InputError } from '../errors.ts';
 import { assertFiniteSamples } from './assert-finite-samples.ts';
+import { g711Table } from './g711.ts';
 
-/** Sample encodings of live PCM: little-endian, mono. */
-export type PcmEncoding = 'int16' | 'float32';
+/** Sample encodings of live PCM: little-endian, mono; mulaw and alaw are G.711's 8-bit codes (telephony). */
+export type PcmEncoding = 'int16' | 'float32' | 'mulaw' | 'alaw';
 
 /** Bytes of any chunking in, whole samples out. */
 export interface PcmDecoder {
@@ -15,9 +16,10 @@ export interface PcmDecoder {
 /**
  * A decoder for little-endian mono PCM arriving in chunks of any length: a sample split across
  * two chunks is joined, so the output does not depend on where the chunks were cut. int16 is
- * scaled like wav-decoder (negatives / 32768, positives / 32767); float32 outside [-1, 1] is clipped.
+ * scaled like wav-decoder (negatives / 32768, positives / 32767); float32 outside [-1, 1] is clipped;
+ * mulaw and alaw are expanded by the G.711 tables (see g711.ts), one byte a sample.
  *
- * @param encoding `int16` or `float32`
+ * @param encoding `int16`, `float32`, `mulaw` or `alaw`
  * @param source stream name for errors
  * @throws (from decode) InputError naming `source` and the sample index for NaN or infinite
  *   float32 samples; (from end) for a partial sample at the end of the stream
@@ -31,7 +33,8 @@ export interface PcmDecoder {
  * ```
  */
 export function createPcmDecoder(encoding: PcmEncoding, source: string): PcmDecoder {
-  const width = encoding === 'int16' ? 2 : 4;
+  const width = encoding === 'int16' ? 2 : encoding === 'float32' ? 4 : 1;
+  const table = encoding === 'mulaw' || encoding === 'alaw' ? g711Table(encoding) : undefined;
   const carry = new Uint8Array(width);
   let carried = 0;
   let samplesSoFar = 0;
@@ -50,7 +53,9 @@ export function createPcmDecoder(encoding: PcmEncoding, source: string): PcmDeco
         joined.set(bytes, carried);
       }
       const view = new DataView(joined.buffer, joined.byteOffset, joined.byteLength);
-      if (encoding === 'int16') {
+      if (table !== undefined) {
+        for (let i = 0; i < count; i++) out[i] = table[joined[i]];
+      } else if (encoding === 'int16') {
         for (let i = 0; i < count; i++) {
           const x = view.getInt16(2 * i, true);
           out[i] = x < 0 ? x / 32768 : x / 32767;

@@ -1,6 +1,7 @@
 import wavDecoder from 'wav-decoder';
 import { InputError } from '../errors.ts';
 import { assertHeaderField, HEADER_LIMITS } from './assert-header-field.ts';
+import { decodeG711 } from './g711.ts';
 
 /** Channels of a decoded file at its own sample rate, before mixing and resampling. */
 export interface DecodedChannels {
@@ -16,11 +17,12 @@ export interface DecodedChannels {
 
 const FORMAT_PCM = 0x0001;
 const FORMAT_FLOAT = 0x0003;
+/** G.711 telephony codes, 8 bits a sample. */
+const FORMAT_ALAW = 0x0006;
+const FORMAT_MULAW = 0x0007;
 const FORMAT_EXTENSIBLE = 0xfffe;
 const FORMAT_NAMES: Record<number, string> = {
   0x0002: 'Microsoft ADPCM',
-  0x0006: 'A-law',
-  0x0007: 'mu-law',
   0x0011: 'IMA ADPCM',
   0x0055: 'MP3',
 };
@@ -29,7 +31,7 @@ const FLOAT_BITS = [32, 64];
 
 /** The fmt chunk's fields, checked: a plain format tag (EXTENSIBLE resolved) and a consistent layout. */
 interface WavFormat {
-  formatTag: typeof FORMAT_PCM | typeof FORMAT_FLOAT;
+  formatTag: typeof FORMAT_PCM | typeof FORMAT_FLOAT | typeof FORMAT_ALAW | typeof FORMAT_MULAW;
   channelCount: number;
   /** Hz */
   sampleRate: number;
@@ -53,8 +55,10 @@ interface WavChunks {
  *
  * @param bytes the whole file
  * @param source file name for error messages
+ * μ-law and A-law (G.711, 8 bits a sample: telephony) are expanded by table, see g711.ts.
+ *
  * @throws InputError naming `source` and the field for a truncated header or data chunk, an
- *   encoding other than 8/16/24/32-bit integer PCM or 32/64-bit float, a sample rate outside
+ *   encoding other than 8/16/24/32-bit integer PCM, 32/64-bit float or 8-bit μ-law/A-law, a sample rate outside
  *   8000..192000 Hz, 0 or more than 256 channels, a block align that does not match, or zero samples.
  *
  * ## Example
@@ -67,6 +71,11 @@ export function decodeWav(bytes: Uint8Array, source: string): DecodedChannels {
   const format = readFormat(bytes, chunks, source);
   const size = dataChunkSize(bytes.byteLength - chunks.dataAt, chunks.dataSize, format.blockAlign, source);
   const data = bytes.subarray(chunks.dataAt, chunks.dataAt + size);
+  if (format.formatTag === FORMAT_MULAW || format.formatTag === FORMAT_ALAW) {
+    // G.711 expands to 16-bit values by table: finite and within [-1, 1] like integer PCM.
+    const law = format.formatTag === FORMAT_MULAW ? 'mulaw' : 'alaw';
+    return { channels: decodeG711(data, law, format.channelCount), sampleRate: format.sampleRate, integer: true };
+  }
   const integer = format.formatTag === FORMAT_PCM;
   if (integer && format.bits === 16 && LITTLE_ENDIAN) return { channels: decodePcm16(data, format.channelCount), sampleRate: format.sampleRate, integer };
   const decoded = decodeCanonical(format, data, source);
@@ -113,9 +122,12 @@ function readFormat(bytes: Uint8Array, { fmtAt, fmtSize }: WavChunks, source: st
     if (fmtSize < 40) throw new InputError(source, `bad WAV header: WAVE_FORMAT_EXTENSIBLE fmt chunk of ${fmtSize} bytes, expected 40`);
     formatTag = view.getUint16(24, true);
   }
-  if (formatTag !== FORMAT_PCM && formatTag !== FORMAT_FLOAT) {
+  if (formatTag !== FORMAT_PCM && formatTag !== FORMAT_FLOAT && formatTag !== FORMAT_ALAW && formatTag !== FORMAT_MULAW) {
     const name = FORMAT_NAMES[formatTag] ?? `format tag 0x${formatTag.toString(16)}`;
-    throw new InputError(source, `unsupported WAV encoding ${name}; expected integer PCM (8/16/24/32-bit) or 32-bit float`);
+    throw new InputError(
+      source,
+      `unsupported WAV encoding ${name}; expected integer PCM (8/16/24/32-bit), float, μ-law or A-law (convert: sox in.wav -e signed-integer -b 16 out.wav)`,
+    );
   }
   const format: WavFormat = {
     formatTag,
@@ -136,6 +148,11 @@ function readFormat(bytes: Uint8Array, { fmtAt, fmtSize }: WavChunks, source: st
 }
 
 function assertBits({ formatTag, bits }: WavFormat, source: string): void {
+  if (formatTag === FORMAT_ALAW || formatTag === FORMAT_MULAW) {
+    if (bits === 8) return;
+    const name = formatTag === FORMAT_ALAW ? 'A-law' : 'μ-law';
+    throw new InputError(source, `unsupported WAV encoding: ${bits}-bit ${name} (fmt bitsPerSample is ${bits}: expected 8 for ${name})`);
+  }
   const isFloat = formatTag === FORMAT_FLOAT;
   if ((isFloat ? FLOAT_BITS : PCM_BITS).includes(bits)) return;
   const kind = isFloat ? 'float' : 'PCM';

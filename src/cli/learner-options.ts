@@ -62,6 +62,51 @@ export function loadOverridesFrom(options: Partial<LearnerConfig>): Partial<Lear
   };
 }
 
+/** The option each LearnerConfig field comes from. */
+const OPTION_OF: Partial<Record<keyof LearnerConfig, string>> = {
+  algorithm: 'algorithm',
+  preset: 'preset',
+  k1: 'k1',
+  k2: 'k2',
+  truncation: 'truncation',
+  hiddenSize: 'hidden',
+  layers: 'layers',
+  delay: 'delay',
+  optimizer: 'optimizer',
+  lr: 'lr',
+  momentum: 'momentum',
+  clip: 'clip',
+  seed: 'seed',
+  reuseActivations: 'reuse-activations',
+};
+
+const asOption = (key: keyof LearnerConfig, value: unknown): string =>
+  key === 'reuseActivations' ? '--reuse-activations' : `--${OPTION_OF[key] ?? key} ${key === 'clip' && value === null ? 0 : String(value)}`;
+
+/**
+ * The warnings for learner options given with --load: those that override the checkpoint's value
+ * (see {@link loadOverridesFrom}) and those ignored (the checkpoint's value kept), one line each
+ * kind, or none when no learner option was given. `label` starts each line (`--load runs/a`).
+ *
+ * @example loadOptionWarnings({ lr: 0.01, hiddenSize: 64 }, '--load runs/a')
+ * // ['--load runs/a: --lr 0.01 overrides the checkpoint\'s value', '--load runs/a: ignored (the checkpoint\'s value kept): --hidden 64']
+ */
+export function loadOptionWarnings(options: Partial<LearnerConfig>, label: string): string[] {
+  const overrides = loadOverridesFrom(options);
+  // in the help's order, whatever order they were given in
+  const keys = (Object.keys(OPTION_OF) as (keyof LearnerConfig)[]).filter((k) => options[k] !== undefined);
+  const overriding = keys.filter((k) => k in overrides).map((k) => asOption(k, options[k]));
+  const ignored = keys.filter((k) => !(k in overrides)).map((k) => asOption(k, options[k]));
+  const lines: string[] = [];
+  if (overriding.length > 0) {
+    lines.push(`${label}: ${overriding.join(', ')} override${overriding.length === 1 ? 's' : ''} the checkpoint's value${overriding.length === 1 ? '' : 's'}`);
+  }
+  if (ignored.length > 0) {
+    lines.push(`${label}: ignored (the checkpoint's value kept): ${ignored.join(', ')}${'k1' in options && !('algorithm' in options) ? ' (--k1 applies only with --algorithm)' : ''}`);
+  }
+  return lines;
+}
+
 /** The learner options a user gave (absent ones left out, so the learner's defaults apply). */
 export function learnerOptionsFrom(values: Values): Partial<LearnerConfig> {
   const out: Partial<LearnerConfig> = {};

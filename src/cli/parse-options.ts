@@ -9,11 +9,42 @@ type OptionSpec = { type: 'string' | 'boolean'; multiple?: boolean; short?: stri
  */
 export function parseOptions<T extends Record<string, OptionSpec>>(command: string, argv: string[], options: T) {
   try {
-    return parseArgs({ args: argv, options, allowPositionals: true, strict: true });
+    return parseArgs({ args: joinNegativeValues(argv, options), options, allowPositionals: true, strict: true });
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
     throw new ConfigError(`${command}: ${message.replace(/\. To specify a positional.*$/s, '')} (see phonestream ${command} --help)`);
   }
+}
+
+/** A token that reads as a negative number (`-3`, `-0.5`, `-1e-3`), not an option name. */
+const NEGATIVE_NUMBER = /^-(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/i;
+
+/**
+ * parseArgs reads the `-3` of `--hidden -3` as a short option and reports the value as missing;
+ * `--hidden=-3` it reads as meant. So a string option followed by a negative number is joined to
+ * it, and the number reaches the option's own range check ("--hidden must be … ≥ 1, got "-3"").
+ * Only after a known string option and only before a `--` ending the options.
+ *
+ * @example joinNegativeValues(['--lr', '-1', 'corpus'], { lr: { type: 'string' } }) // ['--lr=-1', 'corpus']
+ */
+export function joinNegativeValues(argv: string[], options: Record<string, OptionSpec>): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const token = argv[i];
+    if (token === '--') {
+      out.push(...argv.slice(i));
+      break;
+    }
+    const next = argv[i + 1];
+    const name = token.startsWith('--') ? token.slice(2) : undefined;
+    if (name !== undefined && options[name]?.type === 'string' && next !== undefined && NEGATIVE_NUMBER.test(next)) {
+      out.push(`${token}=${next}`);
+      i++;
+    } else {
+      out.push(token);
+    }
+  }
+  return out;
 }
 
 /** A numeric option: `undefined` when absent, else a finite number in [min, max], or a ConfigError naming it. */

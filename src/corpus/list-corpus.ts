@@ -4,11 +4,12 @@ import { InputError } from '../errors.ts';
 import { LABEL_EXTENSIONS } from '../labels/read-label-file.ts';
 import type { CorpusEntry, CorpusProblem } from './corpus-entry.ts';
 
-const AUDIO_EXTENSIONS = ['.wav', '.sph'];
+/** Audio files by name; their format is then told by their magic bytes (a TIMIT `.WAV` is SPHERE). */
+const AUDIO_EXTENSIONS = ['.wav', '.sph', '.flac', '.mp3'];
 
 /**
  * Lists a corpus without decoding anything: walks `root` recursively (following symlinks, skipping
- * dot-directories), and pairs each audio file (`.wav`/`.WAV`/`.sph`, RIFF or SPHERE alike) with
+ * dot-directories), and pairs each audio file (`.wav`/`.WAV`/`.sph`, RIFF or SPHERE alike, `.flac`, `.mp3`) with
  * the label file of the same stem (case-insensitive extension), looked for in its own directory
  * and in its sibling directories (same parent): the layout MFA-style corpora use,
  * `ljspeech/wav/X.wav` with `ljspeech/TextGrid/X.TextGrid`; TIMIT keeps `SA1.WAV` beside `SA1.PHN`.

@@ -1,5 +1,6 @@
 import type { ResamplerQuality } from '../audio/create-stream-resampler.ts';
 import { readAudioFile } from '../audio/read-audio-file.ts';
+import { assertAtLeastOneFrame } from '../features/assert-at-least-one-frame.ts';
 import { assertPhonesInSet } from '../labels/assert-phones-in-set.ts';
 import { fitSegmentsToDuration, type LabelWarning } from '../labels/fit-segments-to-duration.ts';
 import { PHONE_SETS, type PhoneSetName } from '../labels/phone-sets.ts';
@@ -13,7 +14,7 @@ export interface LoadOptions {
   phoneSet?: PhoneSetName | readonly string[];
   /** Seconds of phones (not silence) past the end of the audio to clip with a warning; default 0.5. */
   maxOverrun?: number;
-  /** Told when labels were clipped to the audio's end. */
+  /** Told when labels were clipped to the audio's end, and when the audio is below 16 kHz. */
   onWarning?: (warning: LabelWarning) => void;
   /** libsamplerate converter for audio not at 16 kHz; default `best`. */
   quality?: ResamplerQuality;
@@ -28,7 +29,8 @@ export interface LoadOptions {
  * @param entry an entry from {@link listCorpus}
  * @param options see {@link LoadOptions}
  * @returns the utterance
- * @throws InputError naming the audio or label file for any bad input
+ * @throws InputError naming the audio or label file for any bad input, and the audio file when
+ *   it is shorter than one 25 ms frame (a corpus reader skips and reports it)
  *
  * ## Example
  * ```ts
@@ -38,9 +40,10 @@ export interface LoadOptions {
  */
 export async function loadUtterance(entry: CorpusEntry, options: LoadOptions = {}): Promise<Utterance> {
   const [audio, rawSegments] = await Promise.all([
-    readAudioFile(entry.audioPath, { quality: options.quality }),
+    readAudioFile(entry.audioPath, { quality: options.quality, onWarning: options.onWarning }),
     readLabelFile(entry.labelPath, { tier: options.tier }),
   ]);
+  assertAtLeastOneFrame(audio.samples.length, entry.audioPath);
   const segments = fitSegmentsToDuration(rawSegments, audio.samples.length / audio.sampleRate, entry.labelPath, {
     maxOverrun: options.maxOverrun,
     onWarning: options.onWarning,

@@ -1,3 +1,4 @@
+import type { LabelWarning } from '../labels/fit-segments-to-duration.ts';
 import type { PhoneSegment } from '../labels/phone-segment.ts';
 
 /**
@@ -16,4 +17,6 @@ export interface PreparedUtterance {
   frames: number;
   /** Unnormalised feature vectors, `featureDims(cfg)` values per row, row after row. */
   features: Float32Array;
+  /** What loading it warned of (labels clipped, audio below 16 kHz), for the main thread to pass on. */
+  warnings?: LabelWarning[];
 }

@@ -6,6 +6,7 @@
 import { parentPort } from 'node:worker_threads';
 import { loadUtterance } from '../corpus/load-utterance.ts';
 import type { Utterance } from '../corpus/utterance.ts';
+import type { LabelWarning } from '../labels/fit-segments-to-duration.ts';
 import { unnormalizedFeatures } from '../features/unnormalized-features.ts';
 import { frameCount } from '../features/frame-count.ts';
 import type { FeatureJob, FeatureJobResult, PortableError } from './feature-job.ts';
@@ -21,8 +22,9 @@ const portable = (err: unknown): PortableError => {
 
 async function prepare(job: FeatureJob): Promise<void> {
   let utterance: Utterance;
+  const warnings: LabelWarning[] = [];
   try {
-    utterance = await loadUtterance(job.entry, job.load);
+    utterance = await loadUtterance(job.entry, { ...job.load, onWarning: (w) => warnings.push(w) });
   } catch (err) {
     port!.postMessage({ job: job.job, ok: false, phase: 'load', error: portable(err) } satisfies FeatureJobResult);
     return;
@@ -36,7 +38,11 @@ async function prepare(job: FeatureJob): Promise<void> {
   }
   const { id, audioPath, labelPath, segments } = utterance;
   const frames = frameCount(utterance.audio.samples.length, job.features.windowSize, job.features.hopSize);
-  const result: FeatureJobResult = { job: job.job, ok: true, utterance: { id, audioPath, labelPath, segments, frames, features } };
+  const result: FeatureJobResult = {
+    job: job.job,
+    ok: true,
+    utterance: { id, audioPath, labelPath, segments, frames, features, ...(warnings.length > 0 && { warnings }) },
+  };
   // the array was allocated here, never shared: its buffer moves to the main thread without a copy
   port!.postMessage(result, [features.buffer as ArrayBuffer]);
 }

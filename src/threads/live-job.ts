@@ -2,7 +2,7 @@ import type { ResamplerQuality } from '../audio/create-stream-resampler.ts';
 import type { FeatureConfig } from '../features/feature-config.ts';
 import type { RunningStatsSnapshot } from '../features/running-stats.ts';
 import type { BackendName } from '../learner/select-backend.ts';
-import type { PcmEncoding } from '../audio/create-pcm-decoder.ts';
+import type { PcmEncoding } from '../server/messages.ts';
 import type { PhoneSegment } from '../labels/phone-segment.ts';
 import type { EncodedMessage } from '../server/prediction-server.ts';
 

@@ -3,6 +3,7 @@ import { noUsableUtterances } from '../corpus/no-usable-utterances.ts';
 import type { CorpusEntry, CorpusProblem } from '../corpus/corpus-entry.ts';
 import type { PreparedUtterance } from '../corpus/prepared-utterance.ts';
 import type { FeatureConfig } from '../features/feature-config.ts';
+import type { LabelWarning } from '../labels/fit-segments-to-duration.ts';
 import type { PortableLoadOptions } from './feature-job.ts';
 import type { FeaturePool, PrepareOutcome } from './feature-pool.ts';
 
@@ -14,6 +15,8 @@ export interface ReadPreparedCorpusOptions extends PortableLoadOptions {
   features: FeatureConfig;
   /** Told of each skipped file, in corpus order, as `readCorpus` tells it. */
   onProblem?: (problem: CorpusProblem) => void;
+  /** Told of each file's warnings (labels clipped, audio below 16 kHz) in corpus order, as `readCorpus` tells them. */
+  onWarning?: (warning: LabelWarning) => void;
   /** Entries in flight on the workers at most, beyond the one being emitted (default 2 per worker + 2). */
   lookAhead?: number;
 }
@@ -38,7 +41,7 @@ export interface ReadPreparedCorpusOptions extends PortableLoadOptions {
  * ```
  */
 export function readPreparedCorpus(pool: Pick<FeaturePool, 'size' | 'prepare'>, root: string, options: ReadPreparedCorpusOptions): Observable<PreparedUtterance> {
-  const { entries, features, onProblem, lookAhead = 2 * pool.size + 2, ...load } = options;
+  const { entries, features, onProblem, onWarning, lookAhead = 2 * pool.size + 2, ...load } = options;
   if (!Number.isInteger(lookAhead) || lookAhead < 1) throw new RangeError(`readPreparedCorpus: lookAhead must be an integer ≥ 1, got ${lookAhead}`);
   return new Observable<PreparedUtterance>((subscriber) => {
     let stopped = false;
@@ -67,6 +70,7 @@ export function readPreparedCorpus(pool: Pick<FeaturePool, 'size' | 'prepare'>, 
           onProblem?.(outcome.problem);
           continue;
         }
+        for (const w of outcome.utterance.warnings ?? []) onWarning?.(w);
         subscriber.next(outcome.utterance);
         emitted++;
         if (stopped) return;

@@ -84,14 +84,14 @@ describe('readAudioFile', () => {
   });
 
   const bad: [string, RegExp][] = [
-    ['not-audio.wav', /not a WAV or NIST SPHERE file/],
+    ['not-audio.wav', /not a WAV, NIST SPHERE, FLAC or MP3 file/],
     ['empty.wav', /empty file/],
     ['truncated-header.wav', /truncated WAV header/],
     ['truncated-data.wav', /truncated data chunk: header says 3200 bytes, file has 1000/],
     ['zero-samples.wav', /zero samples/],
     ['float32-nan.wav', /sample 2 is NaN/],
     ['float32-infinity.wav', /sample 1 is -Infinity/],
-    ['alaw.wav', /unsupported WAV encoding A-law/],
+    ['ima-adpcm.wav', /unsupported WAV encoding IMA ADPCM/],
     ['pcm12.wav', /unsupported WAV encoding: 12-bit PCM/],
     ['sphere-truncated.sph', /truncated SPHERE data/],
     ['sphere-shorten.sph', /unsupported SPHERE sample_coding "pcm,embedded-shorten-v2.00"/],

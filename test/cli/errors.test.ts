@@ -27,6 +27,14 @@ const CASES: Record<string, () => string[]> = {
   // TIMIT labels (h#, …) against the bundled ARPAbet model: refused up front, naming the label file
   evalOtherPhoneSet: () => ['eval', 'fixtures/synthetic/timit', '--load', 'fixtures/checkpoint'],
   badLabelsCorpus: () => ['replay', paths.badLabels],
+  shortFile: () => ['features', 'fixtures/audio/short-300.wav'],
+  negativeHidden: () => ['replay', 'fixtures/corpus', '--hidden', '-3'],
+  negativeLr: () => ['replay', 'fixtures/corpus', '--lr', '-1'],
+  summaryNoDir: () => ['replay', 'fixtures/corpus', '--summary', join(dir, 'no-such-dir', 'out.json')],
+  summaryIsDir: () => ['replay', 'fixtures/corpus', '--summary', dir],
+  saveIsFile: () => ['replay', 'fixtures/corpus', '--save', join(dir, 'notes.wav')],
+  statsOutNoDir: () => ['stats', 'fixtures/corpus', '--out', join(dir, 'no-such-dir', 'stats.json')],
+  evalSummaryNoDir: () => ['eval', 'fixtures/corpus', '--load', 'fixtures/checkpoint', '--summary', join(dir, 'no-such-dir', 'e.json')],
 };
 
 before(async () => {
@@ -91,6 +99,19 @@ describe('phonestream errors', () => {
     assert.equal(await oneLineError('badEpochs', '--epochs'), 'phonestream: --epochs must be an integer from 1 to 10000, got "x"');
   });
 
+  it('should give a negative number the range message, not the parser\'s', async () => {
+    assert.equal(await oneLineError('negativeHidden'), 'phonestream: --hidden must be an integer from 1 to 4096, got "-3"');
+    assert.equal(await oneLineError('negativeLr'), 'phonestream: --lr must be a number from 0 to 10, got "-1"');
+  });
+
+  it('should check output paths before any work, naming the option and the path', async () => {
+    await oneLineError('summaryNoDir', 'replay: --summary', join(dir, 'no-such-dir'), 'does not exist');
+    await oneLineError('summaryIsDir', `replay: --summary ${dir}: is a directory`);
+    await oneLineError('saveIsFile', `replay: --save ${join(dir, 'notes.wav')}: exists and is not a directory`);
+    await oneLineError('statsOutNoDir', 'stats: --out', 'does not exist');
+    await oneLineError('evalSummaryNoDir', 'eval: --summary', 'does not exist');
+  });
+
   it('should name a missing corpus directory', async () => {
     await oneLineError('missingCorpus', join(dir, 'no-such-corpus'), 'ENOENT');
   });
@@ -115,7 +136,14 @@ describe('phonestream errors', () => {
   });
 
   it('should name a file that is not audio', async () => {
-    await oneLineError('notAudio', paths.notAudio, 'not a WAV or NIST SPHERE file');
+    await oneLineError('notAudio', paths.notAudio, 'not a WAV, NIST SPHERE, FLAC or MP3 file');
+  });
+
+  it('should name a file shorter than one frame', async () => {
+    assert.equal(
+      await oneLineError('shortFile'),
+      'phonestream: fixtures/audio/short-300.wav: shorter than one 25 ms frame: 300 samples at 16 kHz (400 needed)',
+    );
   });
 
   it('should say eval needs --load', async () => {

@@ -11,6 +11,8 @@ import type { CliCommand } from '../cli-command.ts';
 import { assertCorpusPhones } from '../assert-corpus-phones.ts';
 import { formatAgreement } from '../format-agreement.ts';
 import { listCorpora } from '../list-corpora.ts';
+import { warnOnce } from '../warn-once.ts';
+import { checkOutputPaths } from '../check-output-path.ts';
 import { choiceOption, numberOption, parseOptions } from '../parse-options.ts';
 
 const HELP = `Usage: phonestream eval CORPUS... --load DIR [options]
@@ -44,6 +46,7 @@ export const command: CliCommand = {
     if (typeof values.load !== 'string') throw new ConfigError('eval: --load DIR is required (the checkpoint to score)');
     const top = numberOption('top', values.top, { min: 1, max: 1000, integer: true }) ?? 10;
     const backend = choiceOption('backend', values.backend, ['tensorflow', 'wasm', 'cpu'] as const) as BackendName | undefined;
+    await checkOutputPaths('eval', [['summary', values.summary, 'file']]);
     const onProblem = (p: CorpusProblem) => process.stderr.write(`skipped ${p.file}: ${p.message}\n`);
     const listed = await listCorpora(positionals, onProblem);
     // TensorFlow.js loads only now (seconds), so a mistyped option or path is reported at once
@@ -58,7 +61,7 @@ export const command: CliCommand = {
       const entries = await assertCorpusPhones(listed, learner.config.phones, onProblem, positionals.join(', '));
       const started = performance.now();
       const { counts, agreement } = await lastValueFrom(
-        scoreCorpus({ entries, learner, features: { ...features, normalization: { kind: 'fixed', stats: stats.toJSON() } }, onProblem }),
+        scoreCorpus({ entries, learner, features: { ...features, normalization: { kind: 'fixed', stats: stats.toJSON() } }, onProblem, onWarning: warnOnce() }),
       );
       const seconds = (performance.now() - started) / 1000;
       const isTimit = learner.config.phones.every((p) => (PHONE_SETS.timit61 as readonly string[]).includes(p)) && learner.config.phones.length > 45;

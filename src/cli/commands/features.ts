@@ -1,17 +1,19 @@
 import { from, lastValueFrom, map, toArray } from 'rxjs';
 import { readAudioFile } from '../../audio/read-audio-file.ts';
 import { ConfigError } from '../../errors.ts';
+import { assertAtLeastOneFrame } from '../../features/assert-at-least-one-frame.ts';
 import { DEFAULT_FEATURE_CONFIG, type FeatureConfig, type FeatureNormalization } from '../../features/feature-config.ts';
 import { loadFeatureStats } from '../../features/load-feature-stats.ts';
 import { toFeatureFrames, type TimedFeatures } from '../../features/to-feature-frames.ts';
 import type { CliCommand } from '../cli-command.ts';
 import { choiceOption, numberOption, parseOptions } from '../parse-options.ts';
+import { warnOnce } from '../warn-once.ts';
 
 const HELP = `Usage: phonestream features FILE [options]
 
 Prints the feature vectors of one audio file, one line per 10 ms frame, so you can compare them
-with your own. FILE is a WAV (8/16/24/32-bit PCM or float, any channels, any rate: mixed to mono
-and resampled to 16 kHz) or NIST SPHERE file. N samples give floor((N - 400) / 160) + 1 frames.
+with your own. FILE is a WAV (8/16/24/32-bit PCM, float, μ-law or A-law; any channels, any rate:
+mixed to mono and resampled to 16 kHz), NIST SPHERE, FLAC or MP3 file. N samples give floor((N - 400) / 160) + 1 frames.
 
 Features: 25 ms window (400 samples) every 10 ms (160), pre-emphasis 0.97, zero-padded to 512,
 meyda's MFCCs c1..c12 (26 mel bands) + log energy, then their deltas (regression window 2);
@@ -86,7 +88,8 @@ export const command: CliCommand = {
           : { kind: 'none' };
     const cfg: FeatureConfig = { ...DEFAULT_FEATURE_CONFIG, deltaOrder: dims === '39' ? 2 : 1, window, normalization };
     const features = toFeatureFrames(cfg); // validates before the file is read
-    const audio = await readAudioFile(positionals[0]);
+    const audio = await readAudioFile(positionals[0], { onWarning: warnOnce() });
+    assertAtLeastOneFrame(audio.samples.length, positionals[0], cfg.windowSize);
 
     let closed = false;
     process.stdout.on('error', (err: NodeJS.ErrnoException) => {

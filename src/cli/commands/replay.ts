@@ -17,10 +17,12 @@ import type { CliCommand } from '../cli-command.ts';
 import { assertCorpusPhones } from '../assert-corpus-phones.ts';
 import { formatAgreement } from '../format-agreement.ts';
 import { discoverCorpusPhones } from '../discover-corpus-phones.ts';
-import { LEARNER_OPTION_SPECS, LEARNER_OPTIONS_HELP, learnerOptionsFrom, loadOverridesFrom } from '../learner-options.ts';
+import { LEARNER_OPTION_SPECS, LEARNER_OPTIONS_HELP, learnerOptionsFrom, loadOptionWarnings, loadOverridesFrom } from '../learner-options.ts';
 import { listCorpora } from '../list-corpora.ts';
+import { checkOutputPaths } from '../check-output-path.ts';
 import { choiceOption, numberOption, parseOptions } from '../parse-options.ts';
-import { createProgressReporter } from '../progress-reporter.ts';
+import { createProgressReporter, formatHeldOutLine, type ProgressSnapshot } from '../progress-reporter.ts';
+import { warnOnce } from '../warn-once.ts';
 import { watchInterrupt } from '../watch-interrupt.ts';
 
 const HELP = `Usage: phonestream replay CORPUS... [options]
@@ -31,7 +33,7 @@ summary; held-out files (split by file, fixed seed) are scored after each epoch:
 Cohen's kappa, and Kappa-Temporal against the no-change classifier (repeat the previous frame's
 true label; its accuracy is reported too).
 
-CORPUS is a directory: audio files (.wav, TIMIT .WAV/.sph) with label files of the same stem
+CORPUS is a directory: audio files (.wav, TIMIT .WAV/.sph, .flac, .mp3) with label files of the same stem
 (.PHN, .lab, .TextGrid) beside them or in a sibling directory.
 
 Options:
@@ -97,12 +99,17 @@ export const command: CliCommand = {
     const backendName = choiceOption('backend', values.backend, ['tensorflow', 'wasm', 'cpu'] as const) as BackendName | undefined;
     const threads = numberOption('threads', values.threads, { min: 1, max: 256, integer: true }) ?? availableParallelism();
     const learnerOptions = learnerOptionsFrom(values);
+    await checkOutputPaths('replay', [
+      ['summary', values.summary, 'file'],
+      ['save', values.save, 'dir'],
+    ]);
 
     const problems: CorpusProblem[] = [];
     const onProblem = (p: CorpusProblem) => {
       problems.push(p);
       process.stderr.write(`skipped ${p.file}: ${p.message}\n`);
     };
+    const onWarning = warnOnce();
     const listed = await listCorpora(positionals, onProblem);
     // The feature workers boot (tsx and the audio modules: a second or more) while TensorFlow.js
     // loads below, instead of after it.
@@ -124,6 +131,7 @@ export const command: CliCommand = {
       let stats: RunningStats;
       let entries = listed;
       if (typeof values.load === 'string') {
+        for (const line of loadOptionWarnings(learnerOptions, `--load ${values.load}`)) process.stderr.write(`warning: ${line}\n`);
         const checkpoint = await loadCheckpoint(values.load, loadOverridesFrom(learnerOptions));
         ({ learner, features, stats } = checkpoint);
         try {
@@ -164,11 +172,16 @@ export const command: CliCommand = {
         const summary = new ReplaySummary(epochs, train.length, backend, learner, threads);
         const startedAt = performance.now();
         await lastValueFrom(
-          replayCorpus({ train, heldOut, learner, features, epochs, pace, runningStats: stats, onProblem, pool, scoreAt }).pipe(
+          replayCorpus({ train, heldOut, learner, features, epochs, pace, runningStats: stats, onProblem, onWarning, pool, scoreAt }).pipe(
             // Updates are synchronous, so stopping between events leaves the last update complete.
             takeUntil(from(interrupt.received)),
             tap((ev) => {
               summary.observe(ev, performance.now() - startedAt);
+              // each held-out score on a line of its own, when it is taken
+              if (ev.kind === 'score' || ev.kind === 'epoch') {
+                const line = formatHeldOutLine(ev, summary.framesSoFar, heldOut.length);
+                if (line !== null) progress?.log(line);
+              }
               progress?.update(summary.snapshot());
             }),
           ),
@@ -313,16 +326,25 @@ class ReplaySummary {
     return this.framesBefore + this.pass.frames;
   }
 
-  snapshot() {
+  /** Training frames seen so far, over all epochs. */
+  get framesSoFar(): number {
+    return this.frames;
+  }
+
+  snapshot(): ProgressSnapshot {
     const fps = this.elapsedMs > 0 ? (1000 * this.frames) / this.elapsedMs : 0;
+    // After the last epoch's end its figures stay on show, not the empty next pass's.
+    const last = this.epochResults.at(-1);
+    const finished = last !== undefined && last.epoch >= this.epochs;
     return {
       epoch: this.epoch,
       epochs: this.epochs,
       frames: this.frames,
-      utterances: this.utterances,
-      totalUtterances: this.trainFiles * this.epochs,
+      utterances: finished ? last.utterances : this.pass.utterances,
+      utterancesPerEpoch: this.trainFiles,
+      elapsedSeconds: this.elapsedMs / 1000,
       realTimeFactor: fps / 100,
-      accuracy: this.pass.accuracy,
+      accuracy: finished ? (last.prequentialAccuracy ?? last.trainingAccuracy) : this.pass.accuracy,
       loss: this.pass.loss,
     };
   }

@@ -18,7 +18,7 @@ import { startLiveMicrophone } from '../../../pipelines/live-microphone.ts';
 import { replayCorpus } from '../../../pipelines/replay-corpus.ts';
 import type { CliCommand } from '../cli-command.ts';
 import { discoverCorpusPhones } from '../discover-corpus-phones.ts';
-import { LEARNER_OPTION_SPECS, LEARNER_OPTIONS_HELP, learnerOptionsFrom, loadOverridesFrom } from '../learner-options.ts';
+import { LEARNER_OPTION_SPECS, LEARNER_OPTIONS_HELP, learnerOptionsFrom, loadOptionWarnings, loadOverridesFrom } from '../learner-options.ts';
 import { listCorpora } from '../list-corpora.ts';
 import { choiceOption, numberOption, parseOptions } from '../parse-options.ts';
 
@@ -155,7 +155,10 @@ export const command: CliCommand = {
     let features: FeatureConfig;
     let stats: RunningStats;
     if (loadDir !== undefined) {
-      ({ learner, features, stats } = await loadCheckpoint(loadDir, { trainable: !frozen, ...loadOverridesFrom(learnerOptionsFrom(values)) }));
+      const learnerOptions = learnerOptionsFrom(values);
+      const label = typeof values.load === 'string' ? `--load ${loadDir}` : `the bundled checkpoint ${loadDir}`;
+      for (const line of loadOptionWarnings(learnerOptions, label)) log(`warning: ${line}`);
+      ({ learner, features, stats } = await loadCheckpoint(loadDir, { trainable: !frozen, ...loadOverridesFrom(learnerOptions) }));
       log(`loaded ${loadDir} (${learner.config.phones.length} phones, LSTM ${learner.config.layers}x${learner.config.hiddenSize})`);
     } else {
       features = { ...DEFAULT_FEATURE_CONFIG };

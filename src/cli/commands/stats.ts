@@ -4,11 +4,14 @@ import { readAudioFile } from '../../audio/read-audio-file.ts';
 import { listCorpus } from '../../corpus/list-corpus.ts';
 import { ConfigError, InputError } from '../../errors.ts';
 import { DEFAULT_FEATURE_CONFIG, type FeatureConfig } from '../../features/feature-config.ts';
+import { assertAtLeastOneFrame } from '../../features/assert-at-least-one-frame.ts';
 import { featureDims } from '../../features/feature-dims.ts';
 import { RunningStats } from '../../features/running-stats.ts';
 import { toFeatureFrames } from '../../features/to-feature-frames.ts';
 import type { CliCommand } from '../cli-command.ts';
+import { checkOutputPaths } from '../check-output-path.ts';
 import { choiceOption, parseOptions } from '../parse-options.ts';
+import { warnOnce } from '../warn-once.ts';
 
 const HELP = `Usage: phonestream stats CORPUS... --out stats.json [options]
 
@@ -56,17 +59,20 @@ export const command: CliCommand = {
     if (!values.out) throw new ConfigError('stats: --out FILE is required (where to write the statistics)');
     const dims = choiceOption('dims', values.dims, ['26', '39'] as const) ?? '26';
     const window = choiceOption('window', values.window, ['hamming', 'hann'] as const) ?? 'hamming';
+    await checkOutputPaths('stats', [['out', values.out, 'file']]);
     const cfg: FeatureConfig = { ...DEFAULT_FEATURE_CONFIG, deltaOrder: dims === '39' ? 2 : 1, window, normalization: { kind: 'none' } };
     const features = toFeatureFrames(cfg);
     const stats = new RunningStats(featureDims(cfg));
 
+    const onWarning = warnOnce((line) => process.stderr.write(`phonestream stats: ${line}`));
     const files: string[] = [];
     for (const p of positionals) files.push(...(await audioFilesOf(p)));
     let utterances = 0;
     for (const file of files) {
       let samples: Float32Array;
       try {
-        samples = (await readAudioFile(file)).samples;
+        samples = (await readAudioFile(file, { onWarning })).samples;
+        assertAtLeastOneFrame(samples.length, file, cfg.windowSize);
       } catch (err) {
         if (!(err instanceof InputError)) throw err;
         console.error(`phonestream stats: skipped ${err.message}`);

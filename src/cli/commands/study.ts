@@ -1,5 +1,6 @@
 import { InputError } from '../../errors.ts';
 import type { CliCommand } from '../cli-command.ts';
+import { checkOutputPaths } from '../check-output-path.ts';
 import { numberOption, parseOptions } from '../parse-options.ts';
 
 const HELP = `Usage: phonestream study CORPUS... [options] [-- REPLAY OPTIONS]
@@ -55,6 +56,7 @@ export const command: CliCommand = {
     if (positionals.length === 0) {
       throw new InputError('arguments', 'expected at least one corpus directory');
     }
+    await checkOutputPaths('study', [['out', out, 'dir']]);
     const { runStudy } = await import('../../study/run-study.ts');
     const results = await runStudy({
       corpora: positionals,
