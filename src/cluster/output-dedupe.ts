@@ -6,6 +6,9 @@ interface StreamProgress {
   nextFrame: number;
   /** Frames counted by the last `metrics` passed on. */
   metricsFrames: number;
+  /** First frame not covered by a final segment passed on, and the end of the last partial one passed on. */
+  segmentsFrom: number;
+  partialEnd: number;
   /** Its `end` (or `error`) was passed on: nothing more comes. */
   done: boolean;
 }
@@ -15,7 +18,8 @@ interface StreamProgress {
  * handed to a new worker) the new holder replays the stream from its first audio message: the
  * pipeline is deterministic, so it predicts the same frames again, with the same indices. Frames
  * already passed on are dropped by index (a `predictions` message left with none is dropped
- * whole), `metrics` by their frame count, and a second `end` or `error` of a stream is dropped.
+ * whole), final `segments` by their first frame and a partial one unless it reaches further than
+ * the last one passed on, `metrics` by their frame count, and a second `end` or `error` of a stream is dropped.
  * Messages without a stream (hello, …) pass.
  *
  * Memory: one small entry per stream, forgotten `rememberEnded` ended streams later.
@@ -39,7 +43,7 @@ export class OutputDedupe {
     if (stream === undefined) return message;
     let s = this.streams.get(stream);
     if (s === undefined) {
-      s = { nextFrame: 0, metricsFrames: -1, done: false };
+      s = { nextFrame: 0, metricsFrames: -1, segmentsFrom: 0, partialEnd: 0, done: false };
       this.streams.set(stream, s);
     }
     if (s.done) return null;
@@ -49,6 +53,16 @@ export class OutputDedupe {
         if (fresh.length === 0) return null;
         s.nextFrame = fresh.at(-1)!.i + 1;
         return fresh.length === message.frames.length ? message : { ...message, frames: fresh };
+      }
+      case 'segments': {
+        // final segments by their first frame; the partial one only if it reaches further than the last one passed on
+        const fresh = message.segments.filter((g) => (g.final ? g.i >= s.segmentsFrom : g.i >= s.segmentsFrom && g.i + g.n > s.partialEnd));
+        for (const g of fresh) {
+          if (g.final) s.segmentsFrom = g.i + g.n;
+          s.partialEnd = Math.max(s.partialEnd, g.i + g.n);
+        }
+        if (fresh.length === 0) return null;
+        return fresh.length === message.segments.length ? message : { ...message, segments: fresh };
       }
       case 'metrics':
         if (message.frames <= s.metricsFrames) return null;

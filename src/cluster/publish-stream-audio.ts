@@ -1,7 +1,7 @@
 import { headers as natsHeaders } from '@nats-io/transport-node';
 import type { JetStreamClient } from '@nats-io/jetstream';
 import type { KV } from '@nats-io/kv';
-import { concatMap, defer, from, Observable } from 'rxjs';
+import { concatMap, Observable, Subject } from 'rxjs';
 import type { ProducerStream } from '../server/prediction-server.ts';
 import { audioSubject, HEADER_KIND, HEADER_SEQ } from './cluster-names.ts';
 import type { StreamRecord } from './stream-record.ts';
@@ -13,6 +13,8 @@ export interface PublishStreamAudioOptions {
   partitions: number;
   /** How long one audio message may take to be stored, retries included (nats-server restarting). Default 30000 ms. */
   storeTimeoutMs?: number;
+  /** Audio messages held while JetStream catches up (3000: a minute of 20 ms messages); beyond it the stream fails. */
+  maxPendingMessages?: number;
 }
 
 /**
@@ -23,6 +25,9 @@ export interface PublishStreamAudioOptions {
  * (stored) before the next is sent, so the audio is in order and nothing acknowledged is lost. A
  * publish that fails (nats-server restarting) is retried with the same id until it is stored or
  * `storeTimeoutMs` has passed; then the returned Observable errors, naming the stream and message.
+ *
+ * The producer's PCM is subscribed at once (it is hot) and held, in order, while JetStream stores
+ * what came before, up to `maxPendingMessages`.
  *
  * Emits each stored message's sequence number in the stream (for tests and logs); completes once
  * the end marker and the ended record are stored.
@@ -46,39 +51,63 @@ export function publishStreamAudio(producer: ProducerStream, partition: number, 
   };
   const putRecord = (status: StreamRecord['status']) =>
     retry(`stream ${id}: record`, timeoutMs, () => o.streams.put(id, JSON.stringify({ ...record, status })));
-  return defer(() =>
-    from(putRecord('live')).pipe(
-      concatMap(() =>
-        new Observable<number>((subscriber) => {
-          // The audio's end (or its failure) is queued behind the last PCM message like any other.
-          const queue = pcm$.pipe(
-            concatMap((bytes) => from(store('pcm', bytes))),
-          );
-          let failure: Error | undefined;
-          const sub = queue.subscribe({
-            next: (seq) => subscriber.next(seq),
-            error: (err: Error) => {
-              failure = err;
-              finish();
-            },
-            complete: () => finish(),
-          });
-          function finish(): void {
-            // A store that timed out is the cluster's failure, not the producer's: pass it on.
-            if (failure !== undefined && failure.name === 'StoreTimeout') return subscriber.error(failure);
-            const marker = failure === undefined ? store('end', new Uint8Array(0)) : store('fail', new TextEncoder().encode(failure.message));
-            marker
-              .then((seq) => {
-                subscriber.next(seq);
-                return putRecord('ended');
-              })
-              .then(() => subscriber.complete(), (err: Error) => subscriber.error(err));
+  const maxPending = o.maxPendingMessages ?? 3000;
+  return new Observable<number>((subscriber) => {
+    // pcm$ is hot (the socket's messages): it is subscribed at once, and concatMap holds what
+    // arrives while the record, or an earlier message, is still being stored, so nothing sent
+    // right after `started` is missed. What it holds is bounded: JetStream unreachable for long
+    // fails the stream rather than filling memory.
+    let pending = 0;
+    type Item = { kind: 'record' } | { kind: 'pcm'; bytes: Uint8Array } | { kind: 'end' } | { kind: 'fail'; message: string };
+    const items = new Subject<Item>();
+    const storing = items
+      .pipe(
+        concatMap(async (item) => {
+          try {
+            if (item.kind === 'record') return void (await putRecord('live'));
+            if (item.kind === 'pcm') return await store('pcm', item.bytes);
+            const seq = await (item.kind === 'end' ? store('end', new Uint8Array(0)) : store('fail', new TextEncoder().encode(item.message)));
+            await putRecord('ended');
+            return seq;
+          } finally {
+            pending -= 1;
           }
-          return () => sub.unsubscribe();
         }),
-      ),
-    ),
-  );
+      )
+      .subscribe({
+        next: (seq) => seq !== undefined && subscriber.next(seq),
+        error: (err: Error) => subscriber.error(err),
+        complete: () => subscriber.complete(),
+      });
+    const push = (item: Item) => {
+      pending += 1;
+      items.next(item);
+    };
+    push({ kind: 'record' });
+    const audio = pcm$.subscribe({
+      next: (bytes) => {
+        if (pending >= maxPending) {
+          audio.unsubscribe();
+          items.error(new Error(`stream ${id}: ${maxPending} audio messages are waiting to be stored in JetStream (maxPendingMessages); the stream is stopped`));
+          return;
+        }
+        push({ kind: 'pcm', bytes });
+      },
+      // The producer was cut off (rate limit, …): the workers are told why.
+      error: (err: Error) => {
+        push({ kind: 'fail', message: err.message });
+        items.complete();
+      },
+      complete: () => {
+        push({ kind: 'end' });
+        items.complete();
+      },
+    });
+    return () => {
+      audio.unsubscribe();
+      storing.unsubscribe();
+    };
+  });
 }
 
 /** Calls `f` until it resolves, backing off from 50 ms to 1 s; after `timeoutMs` rejects with a StoreTimeout naming `what`. */

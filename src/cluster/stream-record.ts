@@ -16,8 +16,11 @@ export interface StreamRecord {
   extra?: Record<string, unknown>;
   /** The gateway that accepted it. */
   gateway: string;
-  /** live: audio may still come; ended: the end marker is in the audio stream. */
-  status: 'live' | 'ended';
+  /**
+   * live: audio may still come; ended: the end marker is in the audio stream; done: a worker has
+   * published the stream's `end` (or `error`), so no worker takes it up again.
+   */
+  status: 'live' | 'ended' | 'done';
   /** Milliseconds since the epoch of the start. */
   startedAt: number;
 }
@@ -33,6 +36,6 @@ export function parseStreamRecord(key: string, bytes: Uint8Array): StreamRecord 
   if (r.id !== key || typeof r.partition !== 'number' || typeof r.sampleRate !== 'number' || (r.encoding !== 'int16' && r.encoding !== 'float32')) {
     throw new Error(`stream record ${key}: expected id ${key}, a partition, sampleRate and encoding int16|float32`);
   }
-  if (r.status !== 'live' && r.status !== 'ended') throw new Error(`stream record ${key}: status must be live or ended`);
+  if (r.status !== 'live' && r.status !== 'ended' && r.status !== 'done') throw new Error(`stream record ${key}: status must be live, ended or done`);
   return r as StreamRecord;
 }
