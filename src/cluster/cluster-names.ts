@@ -6,7 +6,12 @@
 /** JetStream stream holding every producer's audio, one subject per stream: `phonestream.audio.<partition>.<stream>`. */
 export const AUDIO_STREAM = 'PHONESTREAM_AUDIO';
 export const AUDIO_SUBJECTS = 'phonestream.audio.>';
-/** Core NATS subject of a stream's outgoing messages (predictions, metrics, end, error). */
+/**
+ * JetStream stream of every stream's outgoing messages (predictions, segments, metrics, end,
+ * error), one subject per stream: `phonestream.out.<stream>`. In JetStream, not core NATS, so that
+ * what a worker publishes while a gateway is reconnecting (a nats-server restart) still reaches it.
+ */
+export const OUT_STREAM = 'PHONESTREAM_OUT';
 export const OUT_SUBJECTS = 'phonestream.out.>';
 /** KV bucket: stream id → its StreamRecord (what its `start` said, live or ended). */
 export const STREAMS_BUCKET = 'phonestream-streams';

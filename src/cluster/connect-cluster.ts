@@ -3,7 +3,7 @@ import { jetstream, jetstreamManager, RetentionPolicy, StorageType, type JetStre
 import { Kvm, type KV } from '@nats-io/kv';
 import { Objm, type ObjectStore } from '@nats-io/obj';
 import { ConfigError } from '../errors.ts';
-import { AUDIO_STREAM, AUDIO_SUBJECTS, CHECKPOINTS_STORE, LEASES_BUCKET, MODEL_BUCKET, STREAMS_BUCKET, WORKERS_BUCKET } from './cluster-names.ts';
+import { AUDIO_STREAM, AUDIO_SUBJECTS, OUT_STREAM, OUT_SUBJECTS, CHECKPOINTS_STORE, LEASES_BUCKET, MODEL_BUCKET, STREAMS_BUCKET, WORKERS_BUCKET } from './cluster-names.ts';
 
 /** The cluster's limits (docs/scale-out.md): how long audio is kept, how much, how long a lease lasts. */
 export interface ClusterLimits {
@@ -11,11 +11,13 @@ export interface ClusterLimits {
   retentionMs: number;
   /** Bytes of audio JetStream keeps in all; beyond it, new audio is refused (the producer is told). Default 1 GiB. */
   maxAudioBytes: number;
-  /** A lease (and a heartbeat) not renewed for this long expires. Default 3000 ms. */
+  /** A lease (and a heartbeat) not renewed for this long expires. Default 4000 ms. */
   leaseMs: number;
+  /** Outgoing messages are kept this long (gateways read them as they come). Default 10 min. */
+  outRetentionMs: number;
 }
 
-export const DEFAULT_CLUSTER_LIMITS: ClusterLimits = { retentionMs: 3600_000, maxAudioBytes: 1 << 30, leaseMs: 3000 };
+export const DEFAULT_CLUSTER_LIMITS: ClusterLimits = { retentionMs: 3600_000, maxAudioBytes: 1 << 30, leaseMs: 4000, outRetentionMs: 600_000 };
 
 /** A connection and the cluster's JetStream stream, buckets and object store. */
 export interface Cluster {
@@ -56,6 +58,9 @@ export async function connectCluster(url: string, name: string, limits: Partial<
       duplicate_window: 120 * 1e9, // a retried publish within 2 min is stored once
     };
     await jsm.streams.info(AUDIO_STREAM).catch(() => jsm.streams.add(audio));
+    // Outgoing messages are read by gateways as they come: kept only long enough to bridge a restart.
+    const out = { name: OUT_STREAM, subjects: [OUT_SUBJECTS], retention: RetentionPolicy.Limits, storage: StorageType.File, max_age: l.outRetentionMs * 1e6, max_bytes: l.maxAudioBytes };
+    await jsm.streams.info(OUT_STREAM).catch(() => jsm.streams.add(out));
     const kvm = new Kvm(nc);
     const bucket = (name: string, ttl: number) => kvm.create(name, { ttl, history: 1 });
     const [streams, leases, workers, model] = await Promise.all([

@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { catchError, EMPTY, mergeMap } from 'rxjs';
 import { startPredictionServer, type PredictionServer, type PredictionServerOptions } from '../server/prediction-server.ts';
 import type { ServerMessage } from '../server/messages.ts';
-import { OUT_SUBJECTS, partitionOf } from './cluster-names.ts';
+import { DeliverPolicy } from '@nats-io/jetstream';
+import { OUT_STREAM, OUT_SUBJECTS, partitionOf } from './cluster-names.ts';
 import { connectCluster, type ClusterLimits } from './connect-cluster.ts';
 import { OutputDedupe } from './output-dedupe.ts';
 import { publishStreamAudio } from './publish-stream-audio.ts';
@@ -25,7 +26,7 @@ export interface Gateway extends PredictionServer {
 /**
  * A gateway of a phonestream cluster: the same WebSocket protocol and page as `serve`, holding no
  * stream state. A producer's `start` becomes a stream record and its PCM goes into JetStream
- * (publishStreamAudio); every stream's messages come back on `phonestream.out.>` from whichever
+ * (publishStreamAudio); every stream's messages come back on `phonestream.out.>` (JetStream) from whichever
  * worker predicts it, are deduplicated (OutputDedupe: a failover replays a stream) and go to this
  * gateway's consumers and to the stream's producer if it is connected here. A gateway that dies
  * ends only the WebSocket connections it held: the streams' audio so far is stored, and their
@@ -74,19 +75,23 @@ export async function startGateway(o: GatewayOptions): Promise<Gateway> {
 
   const dedupe = new OutputDedupe();
   const decoder = new TextDecoder();
-  const out = cluster.nc.subscribe(OUT_SUBJECTS, {
-    callback: (err, msg) => {
-      if (err !== null) return log(`${id}: ${err.message}`);
+  // Every stream's messages from now on, in order; an ordered consumer survives a nats-server
+  // restart by recreating itself after the last message it saw.
+  const outConsumer = await cluster.js.consumers.get(OUT_STREAM, { filter_subjects: OUT_SUBJECTS, deliver_policy: DeliverPolicy.New });
+  const outMessages = await outConsumer.consume();
+  void (async () => {
+    for await (const msg of outMessages) {
       let message: ServerMessage;
       try {
         message = JSON.parse(decoder.decode(msg.data)) as ServerMessage;
       } catch {
-        return log(`${id}: ${msg.subject}: a message that is not JSON; dropped`);
+        log(`${id}: ${msg.subject}: a message that is not JSON; dropped`);
+        continue;
       }
       const fresh = dedupe.filter(message);
       if (fresh !== null) server.publish(fresh);
-    },
-  });
+    }
+  })().catch((err: Error) => log(`${id}: reading the streams' messages stopped: ${err.message}`));
 
   return {
     ...server,
@@ -95,7 +100,7 @@ export async function startGateway(o: GatewayOptions): Promise<Gateway> {
       // The server waits for its streams' ends, which come from the workers through NATS.
       await server.close();
       audio.unsubscribe();
-      out.unsubscribe();
+      outMessages.stop();
       modelWatch.stop();
       await cluster.close();
     },

@@ -11,6 +11,7 @@ import { helloOf } from '../../pipelines/live-microphone.ts';
 import { outSubject } from './cluster-names.ts';
 import { connectCluster, type ClusterLimits } from './connect-cluster.ts';
 import { consumeStreamAudio } from './consume-stream-audio.ts';
+import { OrderedPublisher } from './ordered-publisher.ts';
 import { PartitionLeases } from './partition-leases.ts';
 import { parseStreamRecord, type StreamRecord } from './stream-record.ts';
 
@@ -47,7 +48,7 @@ export interface ClusterWorker {
  * every stream of a partition it holds that is not done, it reads the stream's audio from
  * JetStream from the first message and runs the same per-stream pipeline as `serve`
  * (predictLiveStream: resampling, features, the LSTM, segments), publishing every message on
- * `phonestream.out.<stream>`. When it takes over a partition (its holder died or gave it up) it
+ * `phonestream.out.<stream>` (JetStream, in order per stream). When it takes over a partition (its holder died or gave it up) it
  * does the same for the partition's live streams: their state is rebuilt by running them again
  * over their audio, and the gateways drop what they passed on already (OutputDedupe). When a
  * stream's `end` or `error` is out, its record is marked done.
@@ -62,7 +63,7 @@ export async function startWorker(o: WorkerOptions): Promise<ClusterWorker> {
   const partitions = o.partitions ?? 16;
   const log = o.log ?? (() => {});
   const cluster = await connectCluster(o.nats, `phonestream worker ${id}`, o.limits);
-  const { nc, js, streams } = cluster;
+  const { js, streams } = cluster;
   // What gateways put in `hello`: the model and features (the same for every worker of a cluster).
   await cluster.model.put('info', JSON.stringify(helloOf(o.learner, o.featureConfig)));
 
@@ -78,6 +79,8 @@ export async function startWorker(o: WorkerOptions): Promise<ClusterWorker> {
   const running = new Map<string, { partition: number; sub: Subscription }>();
 
   const utf8 = new TextEncoder();
+  const outbox = new OrderedPublisher(js, (subject, err) => log(`${id}: ${subject}: a message was lost: ${err.message}`));
+  const send = (stream: string, ev: Parameters<typeof encodeServerMessage>[0]) => outbox.publish(stream, outSubject(stream), utf8.encode(encodeServerMessage(ev)));
   function run(record: StreamRecord): void {
     if (running.has(record.id) || record.status === 'done' || !leases.holds(record.partition)) return;
     const producer: ProducerStream = {
@@ -95,12 +98,12 @@ export async function startWorker(o: WorkerOptions): Promise<ClusterWorker> {
     entry.sub = predictLiveStream(producer, ctx).subscribe({
       next: (ev) => {
         const message = 'kind' in ev ? null : ev;
-        nc.publish(outSubject(record.id), utf8.encode(encodeServerMessage(ev)));
+        send(record.id, ev);
         const final = ('kind' in ev && ev.kind === 'end' && ev.utterance === undefined) || message?.type === 'end' || message?.type === 'error';
         if (final) finish(record);
       },
       error: (err: Error) => {
-        nc.publish(outSubject(record.id), utf8.encode(encodeServerMessage({ type: 'error', stream: record.id, message: `${record.id}: ${err.message}` })));
+        send(record.id, { type: 'error', stream: record.id, message: `${record.id}: ${err.message}` });
         finish(record);
       },
     });
@@ -169,6 +172,7 @@ export async function startWorker(o: WorkerOptions): Promise<ClusterWorker> {
       await leases.stop();
       for (const r of running.values()) r.sub.unsubscribe();
       running.clear();
+      await outbox.flush();
       await cluster.close();
     },
   };

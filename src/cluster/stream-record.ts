@@ -1,5 +1,6 @@
 import type { PcmEncoding } from '../audio/create-pcm-decoder.ts';
 import type { PhoneSegment } from '../labels/phone-segment.ts';
+import { assertStreamId } from './cluster-names.ts';
 
 /**
  * What the cluster knows of one producer's stream (its KV entry): what its `start` said, where its
@@ -27,6 +28,7 @@ export interface StreamRecord {
 
 /** Parses a KV entry's value, or throws naming the stream and what is wrong. */
 export function parseStreamRecord(key: string, bytes: Uint8Array): StreamRecord {
+  assertStreamId(key);
   let r: Partial<StreamRecord>;
   try {
     r = JSON.parse(new TextDecoder().decode(bytes)) as Partial<StreamRecord>;
