@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { Subscription } from 'rxjs';
+import { EMPTY, timeout, type Subscription } from 'rxjs';
 import type { FeatureConfig } from '../features/feature-config.ts';
 import type { RunningStats } from '../features/running-stats.ts';
 import { FrameBatcher } from '../learner/frame-batcher.ts';
@@ -30,6 +30,11 @@ export interface WorkerOptions {
   limits?: Partial<ClusterLimits>;
   /** Lease renewal period (ms); default 1000. */
   renewMs?: number;
+  /**
+   * A stream with no audio for this long is ended as if stopped (its producer's gateway died, so
+   * no end marker will come). Default 30000 ms.
+   */
+  idleMs?: number;
   log?: (line: string) => void;
 }
 
@@ -90,7 +95,7 @@ export async function startWorker(o: WorkerOptions): Promise<ClusterWorker> {
       encoding: record.encoding,
       learn: false,
       ...(record.labels !== undefined && { labels: record.labels }),
-      pcm$: consumeStreamAudio(js, record.partition, record.id),
+      pcm$: consumeStreamAudio(js, record.partition, record.id).pipe(timeout({ each: o.idleMs ?? 30_000, with: () => EMPTY })),
     };
     log(`${id}: predicting ${record.id} (partition ${record.partition})`);
     const entry = { partition: record.partition, sub: undefined as unknown as Subscription };
