@@ -146,7 +146,7 @@ export async function startLiveMicrophone(options: LiveMicrophoneOptions): Promi
 }
 
 /** The `hello` fields that describe the model and the features (docs/protocol.md). */
-function helloOf(learner: OnlineLearner, cfg: FeatureConfig): object {
+export function helloOf(learner: OnlineLearner, cfg: FeatureConfig): object {
   const c = learner.config;
   return {
     backend: learner.backend,

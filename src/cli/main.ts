@@ -6,7 +6,7 @@
 import type { CliCommand } from './cli-command.ts';
 import { formatCliError } from './format-cli-error.ts';
 
-const COMMANDS = ['replay', 'eval', 'serve', 'features', 'stats', 'study'] as const;
+const COMMANDS = ['replay', 'eval', 'serve', 'features', 'stats', 'study', 'gateway', 'worker'] as const;
 
 async function loadCommand(name: string): Promise<CliCommand> {
   const mod = (await import(`./commands/${name}.ts`)) as { command: CliCommand };

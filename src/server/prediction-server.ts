@@ -83,6 +83,11 @@ export interface PredictionServerOptions {
   assets?: Map<string, PageAsset>;
   /** Fields merged into each `hello`: phones, model, backend, features, streams. Called per connection. */
   hello?: () => object;
+  /**
+   * Put before each stream id ('s1', 's2', …): servers that share consumers (gateways of one
+   * cluster) give each its own, so ids never collide. Letters, digits, '-' and '_'. Default ''.
+   */
+  streamIdPrefix?: string;
 }
 
 export interface PredictionServer {
@@ -211,6 +216,7 @@ export async function startPredictionServer(options: PredictionServerOptions = {
     allowOrigins: [] as string[],
     assets: undefined as Map<string, PageAsset> | undefined,
     hello: (() => ({})) as () => object,
+    streamIdPrefix: '',
     ...withoutUndefined(options),
   };
   assertServerOptions(opts);
@@ -361,7 +367,7 @@ export async function startPredictionServer(options: PredictionServerOptions = {
       return refuse(client, CLOSE_TRY_AGAIN_LATER, 'too many producers', message);
     }
     endActiveStream(client); // a second start ends the previous stream first (protocol.md)
-    const id = `s${++streamCount}`;
+    const id = `${opts.streamIdPrefix}s${++streamCount}`;
     const pcm = new Subject<Uint8Array>();
     client.active = { id, encoding: msg.encoding, channels: msg.channels, pcm };
     activeProducers += 1;
@@ -489,6 +495,9 @@ function assertServerOptions(o: ResolvedOptions): void {
     throw new ConfigError(`path must start with "/", got ${JSON.stringify(o.path)}`);
   }
   if (o.assets?.has(o.path)) throw new ConfigError(`path ${o.path} is both the WebSocket and a page asset`);
+  if (!/^[A-Za-z0-9_-]*$/.test(o.streamIdPrefix)) {
+    throw new ConfigError(`streamIdPrefix may hold letters, digits, '-' and '_' only, got ${JSON.stringify(o.streamIdPrefix)}`);
+  }
   const counts: [string, number][] = [
     ['maxPayload', o.maxPayload],
     ['queueLimit', o.queueLimit],

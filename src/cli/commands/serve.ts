@@ -8,6 +8,7 @@ import type { CorpusProblem } from '../../corpus/corpus-entry.ts';
 import { DEFAULT_FEATURE_CONFIG, type FeatureConfig } from '../../features/feature-config.ts';
 import { featureDims } from '../../features/feature-dims.ts';
 import { RunningStats } from '../../features/running-stats.ts';
+import { livePrior } from '../../features/live-prior.ts';
 import { PHONE_SETS } from '../../labels/phone-sets.ts';
 import type { LearnerEvent } from '../../learner/learner-event.ts';
 import { OnlineLearner } from '../../learner/online-learner.ts';
@@ -21,24 +22,6 @@ import { discoverCorpusPhones } from '../discover-corpus-phones.ts';
 import { LEARNER_OPTION_SPECS, LEARNER_OPTIONS_HELP, learnerOptionsFrom, loadOptionWarnings, loadOverridesFrom } from '../learner-options.ts';
 import { listCorpora } from '../list-corpora.ts';
 import { choiceOption, numberOption, parseOptions } from '../parse-options.ts';
-
-/**
- * Frames' worth of weight the training statistics get as the starting point of each live stream's
- * running normalisation (every stream starts from its own copy): enough that a new microphone
- * needs no warm-up, little enough (5 s of speech) that the statistics soon follow that microphone
- * rather than the training corpus. The replay keeps its own statistics, so live audio never
- * shifts the training stream's, and no live stream shifts another's.
- */
-const LIVE_PRIOR_FRAMES = 500;
-
-function livePrior(stats: RunningStats): RunningStats {
-  const prior = new RunningStats(stats.dims);
-  if (stats.count > 0) {
-    const { mean, variance } = stats.toJSON();
-    prior.restore(Math.min(stats.count, LIVE_PRIOR_FRAMES), mean, variance);
-  }
-  return prior;
-}
 
 /** The pretrained checkpoint shipped with the package, loaded when no --load is given. */
 export const BUNDLED_CHECKPOINT = resolve(dirname(fileURLToPath(import.meta.url)), '../../../fixtures/checkpoint');
