@@ -1,4 +1,4 @@
-import type { PcmEncoding } from '../audio/create-pcm-decoder.ts';
+import type { ProducerStream } from '../server/prediction-server.ts';
 import type { PhoneSegment } from '../labels/phone-segment.ts';
 import { assertStreamId } from './cluster-names.ts';
 
@@ -10,7 +10,7 @@ export interface StreamRecord {
   id: string;
   partition: number;
   sampleRate: number;
-  encoding: PcmEncoding;
+  encoding: ProducerStream['encoding'];
   labels?: PhoneSegment[];
   learn: boolean;
   /** Fields of the producer's start beyond those above (e.g. channels), passed to the pipeline as they are. */
