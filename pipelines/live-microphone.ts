@@ -18,10 +18,8 @@
 import { mergeMap, type Observable } from 'rxjs';
 import {
   ConfigError,
-  FrameBatcher,
   RunningStats,
   featureDims,
-  prewarmResampler,
   startPredictionServer,
   type FeatureConfig,
   type LearnerEvent,
@@ -32,6 +30,9 @@ import {
   type ResamplerQuality,
   type ServerMessage,
 } from '../src/index.ts';
+import { prewarmResampler } from '../src/audio/create-stream-resampler.ts';
+import { FrameBatcher } from '../src/learner/frame-batcher.ts';
+import { helloOf } from '../src/server/hello-of.ts';
 import type { EncodedMessage } from '../src/server/prediction-server.ts';
 import { predictLiveStream, trainsModel, type LiveStreamContext } from '../src/server/predict-live-stream.ts';
 import { LiveWorkerPool } from '../src/threads/live-worker-pool.ts';
@@ -142,33 +143,5 @@ export async function startLiveMicrophone(options: LiveMicrophoneOptions): Promi
       pipeline.unsubscribe();
       await pool?.close();
     },
-  };
-}
-
-/** The `hello` fields that describe the model and the features (docs/protocol.md). */
-export function helloOf(learner: OnlineLearner, cfg: FeatureConfig): object {
-  const c = learner.config;
-  return {
-    backend: learner.backend,
-    phones: c.phones,
-    model: {
-      inputSize: c.inputSize,
-      hiddenSize: c.hiddenSize,
-      layers: c.layers,
-      algorithm: c.algorithm,
-      k1: c.k1,
-      k2: c.k2,
-      delay: c.delay,
-      optimizer: c.optimizer,
-      lr: c.lr,
-      trainable: c.trainable,
-    },
-    features: {
-      sampleRate: cfg.sampleRate,
-      hopMs: (cfg.hopSize / cfg.sampleRate) * 1000,
-      windowMs: (cfg.windowSize / cfg.sampleRate) * 1000,
-      dims: featureDims(cfg),
-    },
-    streams: [],
   };
 }

@@ -1,6 +1,13 @@
 /**
- * phonestream's public API: named re-exports only, grouped by area, so the whole surface can be
- * read in this one file. pipelines/ and the CLI import from here.
+ * phonestream's public API (`import … from 'phonestream'`): named re-exports only, grouped by
+ * area, so the whole surface can be read in this one file. It is deliberate: what a user needs to
+ * read corpora and audio, compute features, train and score the online learner, save and load it,
+ * and serve or consume predictions. The learner's math and wasm kernels, the MFCC kernels, the
+ * resampler's internals and the server's helpers stay internal (import them from their modules
+ * inside this repository). test/architecture/public-api.test.ts pins the list, so a change to it is a
+ * decision; docs/api/ is generated from it (`npm run docs`).
+ *
+ * @packageDocumentation
  */
 
 /* errors */
@@ -13,12 +20,10 @@ export { decodeAudio } from './audio/decode-audio.ts';
 export { resampleTo16k } from './audio/resample-to-16k.ts';
 export { fromPcmChunks } from './audio/from-pcm-chunks.ts';
 export type { PcmChunk, PcmChunkOptions } from './audio/from-pcm-chunks.ts';
-export { createStreamResampler, prewarmResampler } from './audio/create-stream-resampler.ts';
-export { createFirDecimator } from './audio/create-fir-decimator.ts';
-export { usesFirDecimator } from './audio/uses-fir-decimator.ts';
+export { createStreamResampler } from './audio/create-stream-resampler.ts';
 export type { StreamResampler, ResamplerQuality } from './audio/create-stream-resampler.ts';
 export { createPcmDecoder } from './audio/create-pcm-decoder.ts';
-export type { PcmEncoding } from './audio/create-pcm-decoder.ts';
+export type { PcmEncoding, PcmDecoder } from './audio/create-pcm-decoder.ts';
 
 /* labels */
 export type { PhoneSegment } from './labels/phone-segment.ts';
@@ -31,11 +36,9 @@ export { PHONE_SETS } from './labels/phone-sets.ts';
 export type { PhoneSetName } from './labels/phone-sets.ts';
 export { discoverPhoneSet } from './labels/discover-phone-set.ts';
 export { foldTimit39 } from './labels/fold-timit-39.ts';
+export type { LabelWarning } from './labels/fit-segments-to-duration.ts';
 export { labelFrames } from './labels/label-frames.ts';
 export type { FrameGeometry } from './labels/label-frames.ts';
-export { fitSegmentsToDuration } from './labels/fit-segments-to-duration.ts';
-export type { LabelWarning, FitOptions } from './labels/fit-segments-to-duration.ts';
-export { assertPhonesInSet } from './labels/assert-phones-in-set.ts';
 export { LABEL_EXTENSIONS } from './labels/read-label-file.ts';
 
 /* corpus */
@@ -60,26 +63,23 @@ export { frameSignal } from './features/frame-signal.ts';
 export { frameBlocks } from './features/frame-blocks.ts';
 export type { FrameBlock } from './features/frame-block.ts';
 export { toCepstra } from './features/to-cepstra.ts';
+export type { MfccKernelConfig } from './features/kernels/mfcc-kernel-plan.ts';
 export { appendDeltas } from './features/append-deltas.ts';
 export { normalizeRunning } from './features/normalize-running.ts';
 export { normalizeFixed } from './features/normalize-fixed.ts';
 export { RunningStats } from './features/running-stats.ts';
+export type { RunningStatsSnapshot } from './features/running-stats.ts';
 export type { FeatureStats } from './features/feature-stats.ts';
 export { loadFeatureStats } from './features/load-feature-stats.ts';
 export { toFeatureFrames } from './features/to-feature-frames.ts';
 export type { TimedFeatures } from './features/to-feature-frames.ts';
 export { utteranceToFrameEvents } from './features/utterance-to-frame-events.ts';
-export { normalizeFeatures } from './features/normalize-features.ts';
-export { unnormalizedFeatures } from './features/unnormalized-features.ts';
 export { preparedToFrameEvents } from './features/prepared-to-frame-events.ts';
-export { windowFunction } from './features/window-function.ts';
-export { createAmplitudeSpectrum } from './features/create-amplitude-spectrum.ts';
-export { createMfccExtractor } from './features/create-mfcc-extractor.ts';
-export { NORMALIZATION_FLOOR } from './features/normalization-floor.ts';
 
-/* threads */
+/* features computed in worker threads (the CLI's fast path) */
 export { FeaturePool } from './threads/feature-pool.ts';
 export type { PrepareOutcome } from './threads/feature-pool.ts';
+export type { PortableLoadOptions } from './threads/feature-job.ts';
 export { readPreparedCorpus } from './threads/read-prepared-corpus.ts';
 export type { ReadPreparedCorpusOptions } from './threads/read-prepared-corpus.ts';
 
@@ -88,47 +88,29 @@ export { paceRealtime } from './stream/pace-realtime.ts';
 
 /* learner */
 export type { FramePrediction, PredictionsEvent, MetricsEvent, StreamEndEvent, LearnerEvent } from './learner/learner-event.ts';
-export type { LearnerConfig, ResolvedLearnerConfig, LearnerPreset, LearnerAlgorithm, LearnerOptimizer } from './learner/learner-config.ts';
+export type { LearnerConfig, ResolvedLearnerConfig, LearnerPreset, LearnerAlgorithm, LearnerOptimizer, LearnerTruncation } from './learner/learner-config.ts';
+export type { ForwardGradientName } from './learner/algorithms/forward-gradient.ts';
 export { DEFAULT_LEARNER_CONFIG, resolveLearnerConfig } from './learner/learner-config.ts';
 export { selectBackend } from './learner/select-backend.ts';
 export type { BackendName, BackendSelection } from './learner/select-backend.ts';
 export { OnlineLearner } from './learner/online-learner.ts';
 export type { UpdateResult } from './learner/online-learner.ts';
-export { LearnerStream } from './learner/learner-stream.ts';
+export type { StreamModel } from './learner/stream-model.ts';
+export type { LstmShape } from './learner/lstm-shape.ts';
+export type { LearnerStream } from './learner/learner-stream.ts';
+export type { StreamMemory } from './learner/stream-memory.ts';
 export type { StreamOptions, PushResult, EndResult, ChunkResult, StreamStats } from './learner/learner-stream.ts';
 export { learnOnline } from './learner/learn-online.ts';
-export { FrameBatcher } from './learner/frame-batcher.ts';
-export type { BatcherJob, BatcherStats } from './learner/frame-batcher.ts';
-export { pushBatch } from './learner/push-batch.ts';
-export type { BatchFrame } from './learner/push-batch.ts';
 export type { LearnOnlineOptions } from './learner/learn-online.ts';
-export { missingKernels } from './learner/check-kernels.ts';
-export { LEARNER_KERNELS } from './learner/learner-kernels.ts';
-export { saveLearner, LEARNER_FORMAT, LEARNER_FORMAT_VERSION } from './learner/save-learner.ts';
+export { saveLearner } from './learner/save-learner.ts';
 export { loadLearner } from './learner/load-learner.ts';
 export { toPytorchStateDict } from './learner/to-pytorch-state-dict.ts';
 export type { PytorchStateDict } from './learner/to-pytorch-state-dict.ts';
 export { fromPytorchStateDict } from './learner/from-pytorch-state-dict.ts';
 export { topPhones } from './learner/top-phones.ts';
 
-/* learner math (typed arrays, WebAssembly SIMD kernels) */
-export type { LstmShape } from './learner/lstm-shape.ts';
-export { paramLayout } from './learner/param-layout.ts';
-export type { ParamLayout, ParamEntry } from './learner/param-layout.ts';
-export { initParams } from './learner/init-params.ts';
-export { zeroState, cloneState } from './learner/lstm-state.ts';
-export type { LstmState } from './learner/lstm-state.ts';
-export { createStepCache, stateAfter, probsOf } from './learner/step-cache.ts';
-export type { StepCache } from './learner/step-cache.ts';
-export { forwardStep } from './learner/forward-step.ts';
-export { forwardStepBatch } from './learner/forward-step-batch.ts';
-export { forwardSequence } from './learner/forward-sequence.ts';
-export { tbpttGradients } from './learner/tbptt-gradients.ts';
-export { allocFloats } from './learner/kernels/alloc-floats.ts';
-export { useWasmKernels } from './learner/kernels/use-wasm-kernels.ts';
-
 /* checkpoints (learner + feature options + normalisation statistics) */
-export { saveCheckpoint, FEATURES_FILE } from './checkpoint/save-checkpoint.ts';
+export { saveCheckpoint } from './checkpoint/save-checkpoint.ts';
 export { loadCheckpoint } from './checkpoint/load-checkpoint.ts';
 export type { Checkpoint } from './checkpoint/load-checkpoint.ts';
 
@@ -151,11 +133,17 @@ export type {
   ClientMessage,
   ServerMessage,
   StartMessage,
+  StopMessage,
+  PingMessage,
   WireFrame,
   WireSegment,
   SegmentsMessage,
   ProtocolVersion,
   HelloMessage,
+  StartedMessage,
+  UtteranceMessage,
+  DroppedMessage,
+  PongMessage,
   PredictionsMessage,
   MetricsMessage,
   EndMessage,
@@ -167,7 +155,8 @@ export { buildPageAssets } from './server/page-assets.ts';
 export { produceStream } from './server/produce-stream.ts';
 export type { StartRequest } from './server/produce-stream.ts';
 export { toInt16Pcm } from './server/to-int16-pcm.ts';
-export { toLiveFrameEvents } from './server/to-live-frame-events.ts';
 export { PhoneSegmenter, segmentPredictions, MAX_END_SEGMENTS, type SegmentGeometry } from './server/segment-predictions.ts';
-export { coalescePredictions } from './server/coalesce-predictions.ts';
-export { isAllowedOrigin } from './server/is-allowed-origin.ts';
+export { startGateway } from './cluster/start-gateway.ts';
+export type { Gateway, GatewayOptions } from './cluster/start-gateway.ts';
+export { startWorker } from './cluster/start-worker.ts';
+export type { ClusterWorker, WorkerOptions } from './cluster/start-worker.ts';

@@ -15,8 +15,8 @@ const FLUSH_PAD = new Float32Array(1024);
  * calls), so chunked input gives one continuous output: the same samples, however the input was
  * cut, as converting it whole. The wasm module loads asynchronously (≈ 30 ms per converter).
  * When the rates are equal it copies samples through without loading anything. Downsampling by a
- * whole factor (48 or 32 kHz → 16 kHz) at `medium` or `fastest` uses {@link createFirDecimator}
- * instead (see {@link usesFirDecimator}): as good as `medium` or better, measured, at a fraction of
+ * whole factor (48 or 32 kHz → 16 kHz) at `medium` or `fastest` uses `createFirDecimator`
+ * instead (see `usesFirDecimator`): as good as `medium` or better, measured, at a fraction of
  * the CPU.
  *
  * `full` has no end-of-input flag, so {@link StreamResampler.flush} feeds zeros until the

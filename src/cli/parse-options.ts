@@ -3,11 +3,14 @@ import { ConfigError } from '../errors.ts';
 
 type OptionSpec = { type: 'string' | 'boolean'; multiple?: boolean; short?: string };
 
+/** parseArgs' result for these options (named, so that declarations can be emitted). */
+type ParsedOptions<T extends Record<string, OptionSpec>> = ReturnType<typeof parseArgs<{ args: string[]; options: T; allowPositionals: true; strict: true }>>;
+
 /**
  * node:util parseArgs with errors a user can act on: an unknown option or a missing value is a
  * ConfigError naming the option and the command, instead of Node's generic TypeError.
  */
-export function parseOptions<T extends Record<string, OptionSpec>>(command: string, argv: string[], options: T) {
+export function parseOptions<T extends Record<string, OptionSpec>>(command: string, argv: string[], options: T): ParsedOptions<T> {
   try {
     return parseArgs({ args: joinNegativeValues(argv, options), options, allowPositionals: true, strict: true });
   } catch (err) {

@@ -7,7 +7,7 @@ import type { OnlineLearner } from '../learner/online-learner.ts';
 import { encodeServerMessage } from '../server/messages.ts';
 import { predictLiveStream, type LiveStreamContext } from '../server/predict-live-stream.ts';
 import type { ProducerStream } from '../server/prediction-server.ts';
-import { helloOf } from '../../pipelines/live-microphone.ts';
+import { helloOf } from '../server/hello-of.ts';
 import { outSubject } from './cluster-names.ts';
 import { connectCluster, type ClusterLimits } from './connect-cluster.ts';
 import { consumeStreamAudio } from './consume-stream-audio.ts';

@@ -19,6 +19,7 @@ export interface LearnOnlineOptions {
    * batcher (live streams: one matrix–matrix product for all of them per turn). Only when the
    * stream does not train; a training stream steps alone, at once. Events then come out in the
    * same order, later in the same event-loop turn (`setImmediate`) instead of synchronously.
+   * @internal (the live server's)
    */
   batcher?: FrameBatcher;
 }

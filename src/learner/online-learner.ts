@@ -24,7 +24,7 @@ let warnedCpu = false;
 /**
  * One LSTM phone classifier shared by any number of streams. Its parameters (PyTorch layout, see
  * `paramLayout`) are ONE Float32Array in the kernel arena, {@link params}: the LSTM math reads it
- * and the optimiser step ({@link KernelOptimizer}: tfjs's Adam or momentum SGD reproduced in the
+ * and the optimiser step (`KernelOptimizer`: tfjs's Adam or momentum SGD reproduced in the
  * kernels) updates it in place. A flat `tf.variable` holding the same values is kept for tfjs users
  * and brought up to date only when read ({@link parameterVariable}), not on every update. Streams
  * ({@link openStream}) predict with the current weights and, when training, hand their chunk
@@ -45,6 +45,7 @@ let warnedCpu = false;
 export class OnlineLearner implements StreamModel {
   readonly config: ResolvedLearnerConfig;
   readonly shape: LstmShape;
+  /** Where each weight matrix lies in {@link params}. @internal */
   readonly layout: ParamLayout;
   /**
    * The parameters: updated in place by every update (same array for the learner's life).
@@ -55,7 +56,7 @@ export class OnlineLearner implements StreamModel {
   version = 0;
   /** Updates skipped or rolled back since this learner was made (non-finite loss, gradient or weights). */
   skippedUpdates = 0;
-  /** The optimiser, whose state is saved and restored in tfjs's format (see `saveLearner`). */
+  /** The optimiser, whose state is saved and restored in tfjs's format (see `saveLearner`). @internal */
   readonly optimizer: KernelOptimizer;
   private readonly variable: tf.Variable;
   /** Whether {@link params} changed since the variable last got them. */

@@ -23,6 +23,7 @@ export interface UpdateResult {
 export interface StreamModel {
   readonly config: ResolvedLearnerConfig;
   readonly shape: LstmShape;
+  /** Where each weight matrix lies in `params`. @internal */
   readonly layout: ParamLayout;
   /** The parameters, updated in place by every update. */
   readonly params: Float32Array;

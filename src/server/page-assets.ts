@@ -1,42 +1,29 @@
 import { readFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
-import { basename } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
+import { PACKAGE_ROOT, RUNS_FROM_SOURCES } from '../package-root.ts';
 import type { PageAsset } from './prediction-server.ts';
 
-const BROWSER_DIR = new URL('../browser/', import.meta.url);
-
-/** Static files copied as they are: URL path → [file in src/browser, content type]. */
-const STATIC_FILES: Record<string, [string, string]> = {
-  '/index.html': ['index.html', 'text/html; charset=utf-8'],
-  '/page.css': ['page.css', 'text/css; charset=utf-8'],
-  '/favicon.svg': ['favicon.svg', 'image/svg+xml'],
-};
-
-/** Stylesheets of the page's libraries, served as they are: URL path → [package file, content type]. */
-const PACKAGE_FILES: Record<string, [string, string]> = {
-  '/uplot.css': ['uplot/dist/uPlot.min.css', 'text/css; charset=utf-8'],
-};
-
-/** Bundled scripts: URL path → entry point in src/browser. The worklet must be its own module. */
-const SCRIPTS: Record<string, string> = {
-  '/main.js': 'main.ts',
-  '/mic-worklet.js': 'mic-worklet.ts',
+/** The built page, as the build writes it: file in dist/page/ → content type. */
+const PAGE_FILES: Record<string, string> = {
+  'index.html': 'text/html; charset=utf-8',
+  'page.css': 'text/css; charset=utf-8',
+  'favicon.svg': 'image/svg+xml',
+  'main.js': 'text/javascript; charset=utf-8',
+  'mic-worklet.js': 'text/javascript; charset=utf-8',
+  'uplot.css': 'text/css; charset=utf-8',
 };
 
 /**
- * Builds the live microphone page in memory: bundles src/browser/main.ts and the AudioWorklet
- * src/browser/mic-worklet.ts with esbuild (ES modules, no build step for users, ~100 ms) and
- * reads the static files beside them. Pass the map to `startPredictionServer({ assets })`, which
- * serves it over HTTP GET (`/` → `/index.html`).
+ * The live microphone page's files, in memory: `/index.html`, `/page.css`, `/favicon.svg`, the
+ * bundled `/main.js` and its AudioWorklet `/mic-worklet.js`, and `/uplot.css` (uPlot's stylesheet). Pass the map to
+ * `startPredictionServer({ assets })`, which serves it over HTTP GET (`/` → `/index.html`).
  *
- * esbuild bundles for the browser platform, so a Node import slipping into src/browser fails
- * here, loudly, rather than in a user's browser.
+ * An installed package reads the page its build bundled (dist/page/); run from the TypeScript
+ * sources (a clone, through tsx) it bundles src/browser afresh with esbuild (a development
+ * dependency), so a change to the page shows without a build.
  *
- * @returns URL path → content type and bytes: `/index.html`, `/page.css`, `/favicon.svg`,
- *   `/main.js`, `/mic-worklet.js`, and `/uplot.css` (uPlot's stylesheet, from its package).
- * @throws esbuild's error (naming file and line) if the browser code does not build.
+ * @returns URL path → content type and bytes.
+ * @throws if dist/page/ is missing (a build that did not run `npm run build`), or, from the
+ *   sources, esbuild's error naming file and line.
  *
  * ## Example
  * ```ts
@@ -45,34 +32,16 @@ const SCRIPTS: Record<string, string> = {
  * ```
  */
 export async function buildPageAssets(): Promise<Map<string, PageAsset>> {
-  const entryPoints = Object.fromEntries(
-    Object.entries(SCRIPTS).map(([urlPath, file]) => [
-      basename(urlPath, '.js'),
-      fileURLToPath(new URL(file, BROWSER_DIR)),
-    ]),
-  );
-  const result = await build({
-    entryPoints,
-    bundle: true,
-    write: false,
-    format: 'esm',
-    platform: 'browser',
-    target: ['chrome100', 'firefox100', 'safari15'],
-    outdir: 'page',
-    sourcemap: false,
-    logLevel: 'silent',
-    legalComments: 'none',
-  });
+  if (RUNS_FROM_SOURCES) {
+    // A computed specifier keeps tsc from compiling the esbuild bundler into dist/.
+    const bundler = new URL('./bundle-page.ts', import.meta.url).href;
+    const { bundlePage } = (await import(bundler)) as { bundlePage(): Promise<Map<string, PageAsset>> };
+    return bundlePage();
+  }
+  const pageDir = new URL('dist/page/', PACKAGE_ROOT);
   const assets = new Map<string, PageAsset>();
-  for (const [urlPath, [file, contentType]] of Object.entries(STATIC_FILES)) {
-    assets.set(urlPath, { contentType, body: new Uint8Array(await readFile(new URL(file, BROWSER_DIR))) });
-  }
-  const require = createRequire(import.meta.url);
-  for (const [urlPath, [file, contentType]] of Object.entries(PACKAGE_FILES)) {
-    assets.set(urlPath, { contentType, body: new Uint8Array(await readFile(require.resolve(file))) });
-  }
-  for (const output of result.outputFiles) {
-    assets.set(`/${basename(output.path)}`, { contentType: 'text/javascript; charset=utf-8', body: output.contents });
+  for (const [file, contentType] of Object.entries(PAGE_FILES)) {
+    assets.set(`/${file}`, { contentType, body: new Uint8Array(await readFile(new URL(file, pageDir))) });
   }
   return assets;
 }

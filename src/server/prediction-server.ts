@@ -1,10 +1,10 @@
-import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { timingSafeEqual } from 'node:crypto';
 import { Observable, Subject } from 'rxjs';
 import { WebSocket, WebSocketServer, type RawData } from 'ws';
 import { ConfigError, InputError } from '../errors.ts';
+import { packageVersion } from '../package-root.ts';
 import type { PhoneSegment } from '../labels/phone-segment.ts';
 import type { LearnerEvent } from '../learner/learner-event.ts';
 import { assertPcmBytes } from './assert-pcm-bytes.ts';
@@ -105,7 +105,8 @@ export interface PredictionServer {
   publish(msg: LearnerEvent | ServerMessage): void;
   /**
    * {@link publish} for a message already encoded (by a live worker thread): its UTF-8 JSON and
-   * its route, as {@link routeOf} gives it.
+   * its route, as `routeOf` gives it.
+   * @internal (the live worker threads')
    */
   publishEncoded(message: EncodedMessage): void;
   /**
@@ -152,7 +153,7 @@ export function routeOf(msg: LearnerEvent | ServerMessage): { stream: string | u
   return { stream, final: final && stream !== undefined };
 }
 
-const SERVER_NAME = `phonestream/${readPackageVersion()}`;
+const SERVER_NAME = `phonestream/${packageVersion()}`;
 
 /** Per-connection state. */
 interface Client {
@@ -601,7 +602,3 @@ function withoutUndefined<T extends object>(o: T): T {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
 }
 
-function readPackageVersion(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
-  return pkg.version;
-}

@@ -2,10 +2,11 @@ import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { PACKAGE_ROOT } from '../package-root.ts';
 import type { RunFigures } from './study-results.ts';
 
 const run = promisify(execFile);
-const BIN = fileURLToPath(new URL('../../bin/phonestream.js', import.meta.url));
+const BIN = fileURLToPath(new URL('bin/phonestream.js', PACKAGE_ROOT));
 
 /**
  * One `phonestream replay` as a child process, as a user would run it (a study's runs must not

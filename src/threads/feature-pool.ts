@@ -2,6 +2,7 @@ import { Worker } from 'node:worker_threads';
 import type { CorpusEntry, CorpusProblem } from '../corpus/corpus-entry.ts';
 import type { PreparedUtterance } from '../corpus/prepared-utterance.ts';
 import { ConfigError, InputError } from '../errors.ts';
+import { RUNS_FROM_SOURCES } from '../package-root.ts';
 import type { FeatureConfig } from '../features/feature-config.ts';
 import type { FeatureJob, FeatureJobResult, PortableError, PortableLoadOptions } from './feature-job.ts';
 
@@ -20,7 +21,9 @@ interface Slot {
   dead?: Error;
 }
 
-const BOOTSTRAP = new URL('./feature-worker-bootstrap.mjs', import.meta.url);
+// Node starts a worker with its own loader, which cannot run .ts: from the sources the worker
+// starts through a plain-JS bootstrap that registers tsx; the build runs the compiled worker.
+const BOOTSTRAP = RUNS_FROM_SOURCES ? new URL('./feature-worker-bootstrap.mjs', import.meta.url) : new URL('./feature-worker.js', import.meta.url);
 
 /**
  * Worker threads that read corpus entries and compute their unnormalised features (decode,

@@ -2,6 +2,7 @@ import { Observable } from 'rxjs';
 import { Worker } from 'node:worker_threads';
 import type { ResamplerQuality } from '../audio/create-stream-resampler.ts';
 import { ConfigError } from '../errors.ts';
+import { RUNS_FROM_SOURCES } from '../package-root.ts';
 import type { FeatureConfig } from '../features/feature-config.ts';
 import type { RunningStats } from '../features/running-stats.ts';
 import type { OnlineLearner } from '../learner/online-learner.ts';
@@ -10,7 +11,8 @@ import type { ServerMessage } from '../server/messages.ts';
 import { routeOf, type EncodedMessage, type ProducerStream } from '../server/prediction-server.ts';
 import type { LiveWorkerBatch, LiveWorkerCommand, LiveWorkerInit, LiveWorkerReport, LiveWorkerStats } from './live-job.ts';
 
-const BOOTSTRAP = new URL('./live-worker-bootstrap.mjs', import.meta.url);
+// From the sources through the tsx bootstrap, from the build the compiled worker (see feature-pool.ts).
+const BOOTSTRAP = RUNS_FROM_SOURCES ? new URL('./live-worker-bootstrap.mjs', import.meta.url) : new URL('./live-worker.js', import.meta.url);
 
 /** How often a training model's new weights are sent to the workers (ms). */
 export const WEIGHT_SYNC_MS = 100;

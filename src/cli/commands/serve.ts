@@ -1,9 +1,10 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join, relative, resolve, sep } from 'node:path';
+import { join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { filter } from 'rxjs';
 import { loadCheckpoint } from '../../checkpoint/load-checkpoint.ts';
 import { ConfigError } from '../../errors.ts';
+import { PACKAGE_ROOT } from '../../package-root.ts';
 import type { CorpusProblem } from '../../corpus/corpus-entry.ts';
 import { DEFAULT_FEATURE_CONFIG, type FeatureConfig } from '../../features/feature-config.ts';
 import { featureDims } from '../../features/feature-dims.ts';
@@ -24,7 +25,7 @@ import { listCorpora } from '../list-corpora.ts';
 import { choiceOption, numberOption, parseOptions } from '../parse-options.ts';
 
 /** The pretrained checkpoint shipped with the package, loaded when no --load is given. */
-export const BUNDLED_CHECKPOINT = resolve(dirname(fileURLToPath(import.meta.url)), '../../../fixtures/checkpoint');
+export const BUNDLED_CHECKPOINT = fileURLToPath(new URL('fixtures/checkpoint', PACKAGE_ROOT));
 
 /**
  * The fixture corpus `npm start` replays. Its six utterances were copied from the shared LJSpeech
@@ -32,7 +33,7 @@ export const BUNDLED_CHECKPOINT = resolve(dirname(fileURLToPath(import.meta.url)
  * default split of `replay`, --held-out 0.1 --split-seed 1: fixtures/checkpoint/README.md), so the
  * bundled model's accuracy on them is a training score.
  */
-const FIXTURE_CORPUS = resolve(dirname(fileURLToPath(import.meta.url)), '../../../fixtures/corpus');
+const FIXTURE_CORPUS = fileURLToPath(new URL('fixtures/corpus', PACKAGE_ROOT));
 
 function isInside(path: string, dir: string): boolean {
   const rel = relative(dir, resolve(path));
