@@ -96,7 +96,7 @@ describe('the packed package', () => {
     const got = JSON.parse(stdout.trim().split('\n').pop()!) as { names: string[]; page: boolean; assets: string[] };
     const api = (await import('../../src/index.ts')) as Record<string, unknown>;
     assert.deepEqual(got.names, Object.keys(api).sort(), 'the same names as src/index.ts');
-    assert.deepEqual(got.assets, ['/favicon.svg', '/index.html', '/main.js', '/mic-worklet.js', '/page.css']);
+    assert.deepEqual(got.assets, ['/favicon.svg', '/index.html', '/main.js', '/mic-worklet.js', '/page.css', '/uplot.css']);
     assert.ok(got.page, 'GET / serves the page');
   });
 
