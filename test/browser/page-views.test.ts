@@ -197,7 +197,9 @@ describe('the page of npm start in chromium: honest accuracy, posteriorgram, tie
     }
     assert.match(await text(page, '#confusion-source'), /^stream replay · [\d,]+ labelled frames since this page opened · \d+\.\d % right$/);
 
-    // uPlot draws the accuracy against audio time, with both axes.
+    // uPlot draws the accuracy against audio time, with both axes (once two metrics have come:
+    // on a loaded machine that can be after the three seconds above).
+    await waitInPage(page, 'the accuracy plot to have time ticks', () => /s · /.test(document.getElementById('accuracy-plot')?.dataset.ticksX ?? ''), 20_000);
     const plot = await page.evaluate(() => {
       const el = document.getElementById('accuracy-plot')!;
       return { present: el.querySelector('.uplot canvas') !== null, axes: el.querySelectorAll('.u-axis').length, x: el.dataset.ticksX ?? '', y: el.dataset.ticksY ?? '' };
