@@ -64,7 +64,8 @@ export async function openInTabEngine(options: InTabOptions): Promise<InTabEngin
   const { backend } = await selectBackend(options.backend ?? (options.tfjsWasmUrl === undefined ? 'cpu' : undefined));
   configureArena(options.arenaMib ?? DEFAULT_ARENA_MIB);
   await loadKernels({ baseUrl: options.kernelsUrl === undefined ? undefined : ensureSlash(resolve(options.kernelsUrl)) });
-  const checkpoint = await loadCheckpointFrom(httpCheckpointFiles(resolve(options.checkpointUrl)));
+  // Trainable whatever the checkpoint says: learning from a dropped recording is the point.
+  const checkpoint = await loadCheckpointFrom(httpCheckpointFiles(resolve(options.checkpointUrl)), { trainable: true });
   const { learner, features, stats } = checkpoint;
   return {
     backend,
