@@ -26,6 +26,17 @@ export const browserVariants: Plugin = {
 };
 
 /**
+ * The esbuild plugin that bundles `@tensorflow/tfjs` as its core and cpu backend (tfjs-browser.ts):
+ * a third of the union package's size.
+ */
+export const tfjsCore: Plugin = {
+  name: 'phonestream-tfjs-core',
+  setup(b) {
+    b.onResolve({ filter: /^@tensorflow\/tfjs$/ }, () => ({ path: fileURLToPath(new URL('tfjs-browser.ts', import.meta.url)) }));
+  },
+};
+
+/**
  * Bundles the in-tab site's code in memory (part of the build, into dist/in-tab/; run afresh from
  * the TypeScript sources): src/browser/in-tab-main.ts and the microphone's AudioWorklet as ES
  * modules, with the browser variants of our modules, minified (tfjs is most of it); the page's
@@ -53,7 +64,7 @@ export async function bundleStaticSite(): Promise<Map<string, Uint8Array>> {
     sourcemap: false,
     logLevel: 'silent',
     legalComments: 'none',
-    plugins: [browserVariants],
+    plugins: [browserVariants, tfjsCore],
     // The learner's Node-only knobs: no environment in a tab, warnings to the console.
     define: {
       'process.env.PHONESTREAM_ARENA_MIB': 'undefined',
