@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { after, before, describe, it } from 'node:test';
+import * as tf from '@tensorflow/tfjs';
 import { Subject, lastValueFrom, toArray } from 'rxjs';
 import { loadCheckpoint } from '../../src/checkpoint/load-checkpoint.ts';
 import type { Checkpoint } from '../../src/checkpoint/load-checkpoint-from.ts';
@@ -35,12 +36,14 @@ describe('in-tab training and prediction (the engine\'s pure parts, in Node)', (
     const { learner, features, stats } = checkpoint;
     const events: LearnerEvent[] = [];
     const passes: [number, number][] = [];
+    const tensorsBefore = tf.memory().numTensors;
     const losses = await trainOnRecording(learner, await recording(), features, stats, {
       passes: 3,
       onEvent: (e) => events.push(e),
       onPass: (pass, loss) => passes.push([pass, loss]),
     });
     assert.equal(losses.length, 3);
+    assert.equal(tf.memory().numTensors, tensorsBefore, 'no tensor left behind by training');
     assert.deepEqual(passes.map(([p]) => p), [1, 2, 3]);
     assert.ok(losses.every((l) => Number.isFinite(l) && l > 0), `losses ${losses}`);
     assert.ok(losses[2] < losses[0], `last pass ${losses[2]} below the first ${losses[0]}`);
