@@ -14,6 +14,7 @@ import { encodeServerMessage, type ServerMessage } from '../server/messages.ts';
 import { describeMicError } from './describe-mic-error.ts';
 import { findPageElements } from './find-page-elements.ts';
 import { initialViewState } from './initial-view-state.ts';
+import { inTabWording } from './in-tab-wording.ts';
 import type { PageEvent } from './page-event.ts';
 import { parseServerMessage } from './parse-server-message.ts';
 import { reduceViewState } from './reduce-view-state.ts';
@@ -56,6 +57,11 @@ function setStatus(patch: Partial<PhonestreamStatus>): void {
 function render(): void {
   renderView(state, elements, drawn);
   drawn = state;
+  for (const el of [elements.trainingSource, elements.trainingNote]) {
+    const said = el.textContent ?? '';
+    const wording = inTabWording(said);
+    if (wording !== said) el.textContent = wording;
+  }
   // No socket here: the badge says where the model runs.
   elements.connection.textContent = status.ready ? `In this tab · ${status.backend}` : status.error ? 'Failed to load' : 'Loading the model…';
   elements.connection.dataset.state = status.ready ? 'open' : status.error ? 'closed' : 'connecting';
