@@ -167,7 +167,7 @@ async function learnFrom(list: FileList | null): Promise<void> {
   learnElements.dropZone.dataset.state = 'busy';
   learnElements.losses.replaceChildren();
   learnElements.status.textContent = `Training: pass 1 of ${passes}…`;
-  setStatus({ training: { running: true, passes: 0, loss: [] } });
+  setStatus({ error: null, training: { running: true, passes: 0, loss: [] } });
   try {
     await engine.train(files, {
       passes,
@@ -183,8 +183,9 @@ async function learnFrom(list: FileList | null): Promise<void> {
       between: () => new Promise((resolve) => setTimeout(resolve, 20)),
     });
   } catch (err) {
+    // Said in the card the user is looking at (not the page-wide notice, which would outlive it).
     learnElements.status.textContent = (err as Error).message;
-    showError((err as Error).message);
+    setStatus({ error: (err as Error).message });
   } finally {
     setStatus({ training: { ...status.training, running: false } });
     learnElements.dropZone.dataset.state = 'idle';

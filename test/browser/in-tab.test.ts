@@ -141,7 +141,9 @@ describe('the in-tab site in chromium, served by a static file server', () => {
     // A wrong drop: one file only. The page says what it expected and stays usable.
     await page.setInputFiles('#recording-input', [TRAIN_WAV]);
     await waitInPage(page, 'the error of a one-file drop', () => /expected one recording/.test(document.getElementById('learn-status')?.textContent ?? ''), 10_000);
-    assert.equal((await status(page)).training.running, false);
+    s = await status(page);
+    assert.equal(s.training.running, false);
+    assert.match(s.error ?? '', /LJ001-0174\.wav: expected one recording .* got 1 and 0/, 'window.phonestream.error names the file');
 
     // A labelled recording: three online passes, each frame predicted before it is learned from.
     await page.setInputFiles('#recording-input', [TRAIN_WAV, TRAIN_GRID]);
@@ -150,6 +152,7 @@ describe('the in-tab site in chromium, served by a static file server', () => {
       return t.passes === 3 && !t.running;
     }, 120_000);
     s = await status(page);
+    assert.equal(s.error, null, 'a new run clears the last error');
     const loss = s.training.loss;
     assert.equal(loss.length, 3);
     assert.ok(loss.every((l) => Number.isFinite(l) && l > 0), `losses ${loss}`);
