@@ -65,12 +65,6 @@ export async function bundleStaticSite(): Promise<Map<string, Uint8Array>> {
     logLevel: 'silent',
     legalComments: 'none',
     plugins: [browserVariants, tfjsCore],
-    // The learner's Node-only knobs: no environment in a tab, warnings to the console.
-    define: {
-      'process.env.PHONESTREAM_ARENA_MIB': 'undefined',
-      'process.env.PHONESTREAM_KERNELS': 'undefined',
-      'process.emitWarning': 'console.warn',
-    },
   });
   const files = new Map<string, Uint8Array>();
   for (const output of result.outputFiles) files.set(basename(output.path), output.contents);

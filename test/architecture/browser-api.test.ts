@@ -37,7 +37,7 @@ async function declaredExports(): Promise<{ values: string[]; types: string[] }>
 }
 
 const bundle = (plugins: typeof browserVariants[]) =>
-  build({ entryPoints: [ENTRY], bundle: true, write: false, format: 'esm', platform: 'browser', logLevel: 'silent', plugins });
+  build({ entryPoints: [ENTRY], bundle: true, write: false, format: 'esm', platform: 'browser', logLevel: 'silent', metafile: true, plugins });
 
 describe('the browser entry (phonestream/browser)', () => {
   it('exports exactly the pinned values and types', async () => {
@@ -52,5 +52,17 @@ describe('the browser entry (phonestream/browser)', () => {
     const code = new TextDecoder().decode(result.outputFiles[0].contents);
     assert.ok(!/from\s*["']node:/.test(code) && !/require\(["']node:/.test(code), 'no node: import left in the bundle');
     await assert.rejects(bundle([]), (err: Error) => /node:fs|node:module/.test(err.message), 'the Node variants need fs');
+  });
+
+  it('reads no `process` in a module a browser loads, except through src/runtime (a consumer\'s bundler need not define one)', async () => {
+    const { metafile } = await bundle([browserVariants]);
+    const ours = Object.keys(metafile!.inputs).filter((f) => f.startsWith('src/') && !f.startsWith('src/runtime/'));
+    assert.ok(ours.length > 50, `${ours.length} of our modules in the browser entry`);
+    const offenders: string[] = [];
+    for (const file of ours) {
+      const code = (await readFile(file, 'utf8')).replace(/\/\*[\s\S]*?\*\/|\/\/.*$/gm, '');
+      if (/\bprocess\.|typeof process\b/.test(code)) offenders.push(file);
+    }
+    assert.deepEqual(offenders, []);
   });
 });

@@ -1,6 +1,7 @@
 import { ConfigError, MemoryLimitError } from '../../errors.ts';
 import { kernelModule } from '../../kernels/kernel-module.ts';
 import { createArenaAllocator } from './arena-allocator.ts';
+import { envVar } from '../../runtime/env-var.ts';
 
 /** The exports of lstm-kernels.wasm (pointers are byte addresses in the arena's memory). */
 export interface KernelExports {
@@ -118,7 +119,7 @@ export function arenaStats(): ArenaStats | null {
 }
 
 function mibFromEnv(): number {
-  const raw = process.env.PHONESTREAM_ARENA_MIB;
+  const raw = envVar('PHONESTREAM_ARENA_MIB');
   if (raw === undefined || raw === '') return DEFAULT_ARENA_MIB;
   return checkedMib(Number(raw), `PHONESTREAM_ARENA_MIB="${raw}"`);
 }
