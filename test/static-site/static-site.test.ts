@@ -3,7 +3,11 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { saveCheckpoint } from '../../src/checkpoint/save-checkpoint.ts';
 import { InputError } from '../../src/errors.ts';
+import { DEFAULT_FEATURE_CONFIG } from '../../src/features/feature-config.ts';
+import { RunningStats } from '../../src/features/running-stats.ts';
+import { OnlineLearner } from '../../src/learner/online-learner.ts';
 import { selectBackend } from '../../src/learner/select-backend.ts';
 import { bundleStaticSite } from '../../src/static-site/bundle-static-site.ts';
 import { SITE_FILES } from '../../src/static-site/site-files.ts';
@@ -53,6 +57,21 @@ describe('the static site', () => {
     await import('node:fs/promises').then((fs) => fs.cp('fixtures/checkpoint', bad, { recursive: true }));
     await writeFile(join(bad, model.weightsManifest[0].paths[0]), 'short');
     await assert.rejects(readCheckpointForSite(bad), (err: unknown) => err instanceof InputError && /bytes of float32\/int32 weights/.test(err.message));
+  });
+
+  it('copies a version-2 checkpoint\'s own feature file, the one its model.json names', async () => {
+    const dir = join(root, 'v2');
+    const learner = new OnlineLearner({ inputSize: 26, phones: ['aa', 'sil'], hiddenSize: 4, seed: 3 });
+    try {
+      await saveCheckpoint(dir, learner, DEFAULT_FEATURE_CONFIG, new RunningStats(26));
+    } finally {
+      learner.dispose();
+    }
+    const model = JSON.parse(await readFile(join(dir, 'model.json'), 'utf8'));
+    const featuresFile = model.userDefinedMetadata.phonestream.featuresFile as string;
+    assert.match(featuresFile, /^features-.+\.json$/);
+    const read = await readCheckpointForSite(dir);
+    assert.deepEqual([...read.keys()].sort(), [featuresFile, 'model.json', model.weightsManifest[0].paths[0]].sort());
   });
 
   it('writes the site: assets at the root, the checkpoint in checkpoint/, nothing else touched', async () => {
