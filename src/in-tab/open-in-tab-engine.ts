@@ -45,8 +45,8 @@ export interface InTabEngine {
 const DEFAULT_ARENA_MIB = 256;
 
 /**
- * Opens the in-tab engine: picks the tfjs backend (wasm, whose own .wasm files come from
- * `tfjsWasmUrl`, else cpu), fetches and compiles our wasm kernels (`loadKernels`), then loads
+ * Opens the in-tab engine: picks the tfjs backend (wasm when `tfjsWasmUrl` says where its
+ * .wasm files are and it initialises, else cpu; or `backend`), fetches and compiles our wasm kernels (`loadKernels`), then loads
  * the checkpoint over HTTP, trainable, with its own feature options, statistics and TBPTT options.
  *
  * @throws ConfigError or InputError naming the URL that failed (a kernel, a checkpoint file)
