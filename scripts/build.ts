@@ -5,7 +5,8 @@
  *      (`rewriteRelativeImportExtensions` turns `./x.ts` into `./x.js` in the JavaScript);
  *   2. the same rewrite in the declarations, which tsc leaves as written;
  *   3. the wasm kernels copied beside their compiled loaders (they are read next to the module);
- *   4. the live microphone page bundled into dist/page/ (scripts/build-page.ts).
+ *   4. the live microphone page bundled into dist/page/ (scripts/build-page.ts);
+ *   5. the in-tab site's code and page bundled into dist/in-tab/ (scripts/build-in-tab.ts).
  */
 import { execFileSync } from 'node:child_process';
 import { copyFile, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
@@ -49,4 +50,5 @@ for await (const file of walk(join(root, 'src'))) {
 }
 
 await import('./build-page.ts');
-console.log(`dist/: ${declarations} declaration files, ${kernels} wasm kernels, the page in dist/page/`);
+await import('./build-in-tab.ts');
+console.log(`dist/: ${declarations} declaration files, ${kernels} wasm kernels, the page in dist/page/, the in-tab site in dist/in-tab/`);

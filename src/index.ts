@@ -40,6 +40,8 @@ export type { LabelWarning } from './labels/fit-segments-to-duration.ts';
 export { labelFrames } from './labels/label-frames.ts';
 export type { FrameGeometry } from './labels/label-frames.ts';
 export { LABEL_EXTENSIONS } from './labels/read-label-file.ts';
+export { parseLabelBytes } from './labels/parse-label-bytes.ts';
+export type { LabelParseOptions } from './labels/parse-label-bytes.ts';
 
 /* corpus */
 export type { Utterance } from './corpus/utterance.ts';
@@ -113,6 +115,15 @@ export { topPhones } from './learner/top-phones.ts';
 export { saveCheckpoint } from './checkpoint/save-checkpoint.ts';
 export { loadCheckpoint } from './checkpoint/load-checkpoint.ts';
 export type { Checkpoint } from './checkpoint/load-checkpoint.ts';
+export { loadCheckpointFrom } from './checkpoint/load-checkpoint-from.ts';
+export type { CheckpointFiles } from './checkpoint/checkpoint-files.ts';
+export { CheckpointFileError } from './checkpoint/checkpoint-files.ts';
+export { directoryCheckpointFiles } from './checkpoint/directory-checkpoint-files.ts';
+export { httpCheckpointFiles } from './checkpoint/http-checkpoint-files.ts';
+
+/* wasm kernels (compiled on first use in Node; a browser must load them first, see phonestream/browser) */
+export { loadKernels } from './kernels/load-kernels.ts';
+export type { LoadKernelsOptions } from './kernels/load-kernels.ts';
 
 /* metrics */
 export { ConfusionCounts } from './metrics/confusion-counts.ts';

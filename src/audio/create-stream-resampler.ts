@@ -116,8 +116,10 @@ function takeConverter(inputRate: number, outputRate: number, quality: Resampler
   const spare = spares.get(key);
   spares.delete(key);
   // The next spare is made a moment later, not now, so it does not compete for the CPU with the
-  // stream that is starting; unref: a pending refill must not keep the process alive.
-  setTimeout(() => prewarmResampler(inputRate, outputRate, quality), REFILL_DELAY_MS).unref();
+  // stream that is starting; unref: a pending refill must not keep the process alive (Node's
+  // timers have it, a browser's timer is a number and needs none).
+  const refill: unknown = setTimeout(() => prewarmResampler(inputRate, outputRate, quality), REFILL_DELAY_MS);
+  (refill as { unref?: () => void }).unref?.();
   return spare ?? makeConverter(inputRate, outputRate, quality);
 }
 

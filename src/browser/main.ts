@@ -2,8 +2,11 @@
  * The live microphone page (bundled as /main.js). Wiring only: sockets and the microphone feed
  * events to the pure `reduceViewState`, and `renderView` draws the result once per animation
  * frame. Two sockets: a consumer, always open, that shows the corpus replay and the training
- * curves; and, while the microphone runs, a producer that streams it (docs/protocol.md).
+ * curves; and, while the microphone runs, a producer that streams it (docs/protocol.md). The page
+ * publishes its status as `window.phonestream` (mode `server`) for the page embedding it.
  */
+import { initialStatus, publishStatus, type PhonestreamStatus } from '../in-tab/phonestream-status.ts';
+import type { ServerMessage } from '../server/messages.ts';
 import { describeMicError } from './describe-mic-error.ts';
 import { initialViewState } from './initial-view-state.ts';
 import type { PageEvent } from './page-event.ts';
@@ -23,6 +26,24 @@ const elements = findPageElements(document);
 let state: ViewState = initialViewState();
 let drawn: ViewState | undefined;
 let frameRequested = false;
+let status: PhonestreamStatus = publishStatus(window as { phonestream?: PhonestreamStatus }, initialStatus('server'));
+
+function setStatus(patch: Partial<PhonestreamStatus>): void {
+  status = publishStatus(window as { phonestream?: PhonestreamStatus }, { ...status, ...patch });
+}
+
+/**
+ * `window.phonestream` after a message: frames received count each frame once (the page's own
+ * stream comes over both sockets: its producer's copy counts, as the view takes it from there).
+ */
+function trackStatus(role: SocketRole, message: ServerMessage): void {
+  if (message.type === 'hello') setStatus({ backend: typeof message.backend === 'string' ? message.backend : 'server' });
+  else if (message.type === 'error') setStatus({ error: message.message });
+  else if (message.type === 'predictions' && Array.isArray(message.frames)) {
+    const own = state.ownStreams.includes(message.stream);
+    if ((role === 'producer') === own) setStatus({ frames: status.frames + message.frames.length });
+  }
+}
 
 function dispatch(event: PageEvent): void {
   const next = reduceViewState(state, event);
@@ -46,15 +67,19 @@ function openSocket(role: SocketRole): Promise<WebSocket> {
   socket.addEventListener('message', (event) => {
     if (typeof event.data !== 'string') return;
     const message = parseServerMessage(event.data);
-    if (message) dispatch({ kind: 'message', socket: role, message });
+    if (!message) return;
+    dispatch({ kind: 'message', socket: role, message });
+    trackStatus(role, message);
   });
   return new Promise((resolve, reject) => {
     socket.addEventListener('open', () => {
       dispatch({ kind: 'socket', socket: role, status: 'open' });
+      if (role === 'consumer') setStatus({ ready: true });
       resolve(socket);
     });
     socket.addEventListener('close', () => {
       dispatch({ kind: 'socket', socket: role, status: 'closed' });
+      if (role === 'consumer') setStatus({ ready: false });
       reject(new Error('the server closed the connection'));
     });
   });

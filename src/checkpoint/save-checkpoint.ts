@@ -3,11 +3,7 @@ import type { RunningStats } from '../features/running-stats.ts';
 import type { OnlineLearner } from '../learner/online-learner.ts';
 import { saveLearner } from '../learner/save-learner.ts';
 
-/**
- * The feature file of version-1 checkpoints, beside model.json by this fixed name. Version 2
- * writes `features-<hash>.json` and names it in model.json (`featuresFile`).
- */
-export const FEATURES_FILE = 'features.json';
+export { FEATURES_FILE } from './features-file.ts';
 
 /**
  * Saves what it takes to run a trained model on new audio: the learner (tfjs format, see

@@ -16,6 +16,7 @@ import type { StreamModel, UpdateResult } from './stream-model.ts';
 
 export type { UpdateResult } from './stream-model.ts';
 import { paramLayout, type ParamLayout } from './param-layout.ts';
+import { emitWarning } from '../runtime/emit-warning.ts';
 
 let learnerCount = 0;
 let warnedCpu = false;
@@ -88,7 +89,7 @@ export class OnlineLearner implements StreamModel {
       // tfjs falls back to cpu silently when no backend was selected. Updates no longer run on tfjs,
       // but saving and loading do, and users of parameterVariable would get the slow backend.
       warnedCpu = true;
-      process.emitWarning('OnlineLearner: running on the tfjs cpu backend (slow saving and loading); call `await selectBackend()` first to use tfjs-node or wasm');
+      emitWarning('OnlineLearner: running on the tfjs cpu backend (slow saving and loading); call `await selectBackend()` first to use tfjs-node or wasm');
     }
     const name = `phonestream/learner${++learnerCount}/params`;
     // Copies: the cpu backend keeps the array a tensor is made from, and these arrays change.

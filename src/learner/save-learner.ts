@@ -2,16 +2,10 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, open, readdir, rename, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
+import { LEARNER_FORMAT, LEARNER_FORMAT_VERSION } from './learner-format.ts';
 import type { OnlineLearner } from './online-learner.ts';
 
-/** The `format` field of a saved learner's model.json. */
-export const LEARNER_FORMAT = 'phonestream-learner';
-/**
- * Version of what `userDefinedMetadata.phonestream` holds. 2: the feature file is named by
- * model.json (`featuresFile`) rather than being `features.json`, so the two cannot come from
- * different saves; a reader of version 1 refuses it rather than pair it with a stale features.json.
- */
-export const LEARNER_FORMAT_VERSION = 2;
+export { LEARNER_FORMAT, LEARNER_FORMAT_VERSION };
 
 /** Saves in progress, by directory: saves to one directory run one after another (see cleanUp). */
 const saving = new Map<string, Promise<void>>();

@@ -25,6 +25,8 @@ const VALUES = [
   'SUBPROTOCOLS', 'encodeServerMessageFor', 'negotiateProtocol', 'PhoneSegmenter', 'segmentPredictions', 'MAX_END_SEGMENTS',
   // beyond one box
   'startGateway', 'startWorker',
+  // checkpoints from anywhere, kernels loaded ahead, labels from bytes (the browser's way, also in Node)
+  'loadCheckpointFrom', 'CheckpointFileError', 'directoryCheckpointFiles', 'httpCheckpointFiles', 'loadKernels', 'parseLabelBytes',
 ];
 
 const TYPES = [
@@ -44,6 +46,7 @@ const TYPES = [
   'WindowKind', 'WireFrame',
   'WireSegment', 'SegmentsMessage', 'ProtocolVersion', 'SegmentGeometry',
   'Gateway', 'GatewayOptions', 'ClusterWorker', 'WorkerOptions',
+  'CheckpointFiles', 'LoadKernelsOptions', 'LabelParseOptions',
 ];
 
 /** The names src/index.ts re-exports, split into values and type-only exports. */

@@ -211,6 +211,20 @@ describe('the live microphone page in chromium', () => {
     assert.ok(servedLabels.size > 0);
 
 
+    // window.phonestream: the served page's status for an embedding page, counting the frames
+    // it received (the microphone's once, though they come over both sockets).
+    const served1 = await page.evaluate(() => (window as unknown as { phonestream: { mode: string; backend: string; frames: number; ready: boolean } }).phonestream);
+    assert.equal(served1.mode, 'server');
+    assert.equal(served1.backend, 'cpu', 'the backend the server\'s hello says');
+    assert.equal(served1.ready, true);
+    assert.ok(served1.frames >= 50, `frames received ${served1.frames}`);
+    const framesNow = () => page.evaluate(() => (window as unknown as { phonestream: { frames: number } }).phonestream.frames);
+    let later = await framesNow();
+    for (const deadline = Date.now() + 10000; later <= served1.frames && Date.now() < deadline; later = await framesNow()) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    assert.ok(later > served1.frames, `window.phonestream.frames grows: ${served1.frames} → ${later}`);
+
     // The plots still follow the training stream.
     assert.match(await text(page, '#training-source'), new RegExp(`^stream ${training.stream} · `));
 

@@ -76,12 +76,18 @@ describe('the packed package', () => {
       'dist/page/index.html',
       'dist/page/main.js',
       'dist/page/mic-worklet.js',
+      'dist/in-tab/index.html', // phonestream static's site, prebuilt: no bundler at run time
+      'dist/in-tab/in-tab.js',
+      'dist/in-tab/tfjs/tfjs-backend-wasm-simd.wasm',
+      'dist/src/in-tab/index.js', // phonestream/browser
+      'dist/src/in-tab/index.d.ts',
+      'dist/src/kernels/read-kernel-bytes.browser.js', // what the browser field swaps in
       'fixtures/checkpoint/model.json', // serve's default model
       'fixtures/corpus/SOURCE.md', // a small corpus to try replay and serve --replay on
     ]) {
       assert.ok(files.includes(needed), `${needed} is packed`);
     }
-    assert.ok(!files.some((f) => f.includes('bootstrap.mjs') || f.includes('bundle-page')), 'no tsx bootstraps, no bundler');
+    assert.ok(!files.some((f) => f.includes('bootstrap.mjs') || f.includes('bundle-page') || f.includes('bundle-static-site')), 'no tsx bootstraps, no bundler');
   });
 
   it('imports in plain Node, with the public API and the built page', async () => {
@@ -116,6 +122,7 @@ import {
   startPredictionServer, buildPageAssets, produceStream, toInt16Pcm, saveCheckpoint, InputError, utteranceToFrameEvents,
   type LearnerEvent, type ServerMessage, type FeatureConfig, type PredictionServer,
 } from 'phonestream';
+import { openInTabEngine, loadKernels, type InTabEngine, type PhonestreamStatus } from 'phonestream/browser';
 
 const { backend } = await selectBackend();
 const learner = new OnlineLearner({ inputSize: 26, phones: [...PHONE_SETS.arpabet], k1: 20, k2: 20, delay: 3 });
@@ -132,6 +139,10 @@ produceStream(server.url.replace('http', 'ws') + 'ws', { sampleRate: 16000, enco
 await saveCheckpoint('out', learner, config, stats);
 console.log(new InputError('consumer.ts', 'x') instanceof Error);
 await server.close();
+await loadKernels();
+const status: PhonestreamStatus['mode'] = 'in-tab';
+const engine: Promise<InTabEngine> = openInTabEngine({ checkpointUrl: 'http://localhost/checkpoint/' });
+console.log(status, typeof engine);
 `,
     );
     const diagnostics = await sh(process.execPath, [TSC, '-p', 'tsconfig.json', '--pretty', 'false'], consumer).then(
@@ -148,6 +159,19 @@ await server.close();
   it('answers `npx phonestream --version` (and -v) with the package version', async () => {
     assert.equal((await sh('npx', ['--no-install', 'phonestream', '--version'], consumer)).stdout.trim(), VERSION);
     assert.equal((await sh('npx', ['--no-install', 'phonestream', '-v'], consumer)).stdout.trim(), VERSION);
+  });
+
+  it('writes the in-tab site with `npx phonestream static --out DIR`, and resolves phonestream/browser', async () => {
+    const { stderr } = await sh('npx', ['--no-install', 'phonestream', 'static', '--out', 'site'], consumer);
+    assert.match(stderr, /wrote 15 files/);
+    for (const file of ['index.html', 'in-tab.js', 'mic-worklet.js', 'lstm-kernels.wasm', 'mfcc-kernels.wasm', 'tfjs/tfjs-backend-wasm.wasm', 'checkpoint/model.json', 'checkpoint/features.json']) {
+      await readFile(join(consumer, 'site', file)); // throws ENOENT, naming the file, when it is missing
+    }
+    const script = `const m = await import('phonestream/browser'); await m.loadKernels(); console.log(JSON.stringify(Object.keys(m).sort()));`;
+    const { stdout } = await sh(process.execPath, ['--input-type=module', '-e', script], consumer);
+    const names = JSON.parse(stdout.trim().split('\n').pop()!) as string[];
+    const entry = (await import('../../src/in-tab/index.ts')) as Record<string, unknown>;
+    assert.deepEqual(names, Object.keys(entry).sort(), 'the same names as src/in-tab/index.ts');
   });
 
   it('runs a replay with its feature workers and wasm kernels from the installed build', async () => {

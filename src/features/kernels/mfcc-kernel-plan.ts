@@ -1,13 +1,8 @@
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { kernelModule } from '../../kernels/kernel-module.ts';
 import type { FeatureConfig } from '../feature-config.ts';
 import { windowFunction } from '../window-function.ts';
 
-// meyda's mel filterbank, taken from meyda itself so that ours is the same to the last bit.
-const require = createRequire(import.meta.url);
-const meydaUtilities = require('meyda/dist/node/utilities.js') as {
-  createMelFilterBank(numFilters: number, sampleRate: number, bufferSize: number): number[][];
-};
+import { createMelFilterBank } from './meyda-filter-bank.ts';
 
 export type MfccKernelConfig = Pick<FeatureConfig, 'sampleRate' | 'windowSize' | 'hopSize' | 'fftSize' | 'window' | 'melBands' | 'numCepstra' | 'sampleScale'>;
 
@@ -67,12 +62,21 @@ const HEADER_BYTES = 96;
 // The kernel's own memory: not the learner's arena, which is sized for weights and histories and
 // never grows. This one grows when a plan for a new configuration needs room (plans are cached per
 // configuration and never freed, so it holds one set of tables per configuration ever used).
-const memory = new WebAssembly.Memory({ initial: 2, maximum: MAX_PAGES });
-const module = new WebAssembly.Module(readFileSync(new URL('./mfcc-kernels.wasm', import.meta.url)));
-// Math.log is imported as is: V8 calls an imported Math function's C implementation directly, and
-// it is the log meyda (and every other part of this pipeline) uses, so the results are bit-equal.
-const kernels = new WebAssembly.Instance(module, { env: { memory, log: Math.log } }).exports as unknown as MfccExports;
+// Instantiated on the first plan, not at import: a browser compiles the kernel asynchronously
+// (loadKernels) after this module is imported.
+let memory: WebAssembly.Memory;
+let kernels: MfccExports | undefined;
 let top = HEAP_START;
+
+function instantiate(): MfccExports {
+  if (kernels === undefined) {
+    memory = new WebAssembly.Memory({ initial: 2, maximum: MAX_PAGES });
+    // Math.log is imported as is: V8 calls an imported Math function's C implementation directly, and
+    // it is the log meyda (and every other part of this pipeline) uses, so the results are bit-equal.
+    kernels = new WebAssembly.Instance(kernelModule('mfcc'), { env: { memory, log: Math.log } }).exports as unknown as MfccExports;
+  }
+  return kernels;
+}
 
 /** A fresh 16-byte-aligned region of `bytes` bytes (zeroed: memory is never reused). */
 function region(bytes: number): number {
@@ -105,6 +109,7 @@ export function mfccKernelPlan(cfg: MfccKernelConfig): MfccKernelPlan {
   const key = JSON.stringify([sampleRate, windowSize, hopSize, fftSize, window, melBands, numCepstra, sampleScale]);
   const cached = plans.get(key);
   if (cached) return cached;
+  const kernels = instantiate();
   if (!Number.isInteger(fftSize) || fftSize < 16 || (fftSize & (fftSize - 1)) !== 0) throw new RangeError(`mfccKernelPlan: fftSize must be a power of two ≥ 16, got ${fftSize}`);
   if (!Number.isInteger(windowSize) || windowSize < 2 || windowSize > fftSize) throw new RangeError(`mfccKernelPlan: windowSize must be an integer from 2 to fftSize, got ${windowSize}`);
   if (!Number.isInteger(hopSize) || hopSize < 1 || hopSize > windowSize) throw new RangeError(`mfccKernelPlan: hopSize must be an integer from 1 to windowSize, got ${hopSize}`);
@@ -116,7 +121,7 @@ export function mfccKernelPlan(cfg: MfccKernelConfig): MfccKernelPlan {
   // it multiplies them with has fftSize/2 bins, so only those count. Each filter is kept from its
   // first nonzero bin to its last (the zeros outside add nothing), and the filters are laid out in
   // pairs for the kernel, which sums two at once: slot s of pair p holds bin and weight of both.
-  const bank = meydaUtilities.createMelFilterBank(Math.max(melBands, coefficients), sampleRate, fftSize);
+  const bank = createMelFilterBank(Math.max(melBands, coefficients), sampleRate, fftSize);
   const F = bank.length;
   const rows = bank.map((row) => {
     let lo = 0;

@@ -3,6 +3,7 @@ import { tsKernels } from './ts-kernels.ts';
 import { useWasmKernels } from './use-wasm-kernels.ts';
 import { wasmArena } from './wasm-arena.ts';
 import { wasmKernels } from './wasm-kernels.ts';
+import { emitWarning } from '../../runtime/emit-warning.ts';
 
 let wasm: Kernels | undefined;
 let warned = false;
@@ -38,7 +39,7 @@ export function kernelsFor(
   if (!inside) {
     if (!warned) {
       warned = true;
-      process.emitWarning('phonestream: arrays outside the kernel arena were given to the learner math; the TypeScript kernels run them (correct, slower)');
+      emitWarning('phonestream: arrays outside the kernel arena were given to the learner math; the TypeScript kernels run them (correct, slower)');
     }
     return tsKernels;
   }

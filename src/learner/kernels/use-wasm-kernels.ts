@@ -1,4 +1,6 @@
-let enabled = process.env.PHONESTREAM_KERNELS !== 'ts';
+import { envVar } from '../../runtime/env-var.ts';
+
+let enabled = envVar('PHONESTREAM_KERNELS') !== 'ts';
 
 /**
  * Turns the wasm SIMD kernels on or off (for tests and benchmarks comparing them with the

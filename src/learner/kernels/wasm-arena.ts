@@ -1,6 +1,7 @@
-import { readFileSync } from 'node:fs';
 import { ConfigError, MemoryLimitError } from '../../errors.ts';
+import { kernelModule } from '../../kernels/kernel-module.ts';
 import { createArenaAllocator } from './arena-allocator.ts';
+import { envVar } from '../../runtime/env-var.ts';
 
 /** The exports of lstm-kernels.wasm (pointers are byte addresses in the arena's memory). */
 export interface KernelExports {
@@ -118,7 +119,7 @@ export function arenaStats(): ArenaStats | null {
 }
 
 function mibFromEnv(): number {
-  const raw = process.env.PHONESTREAM_ARENA_MIB;
+  const raw = envVar('PHONESTREAM_ARENA_MIB');
   if (raw === undefined || raw === '') return DEFAULT_ARENA_MIB;
   return checkedMib(Number(raw), `PHONESTREAM_ARENA_MIB="${raw}"`);
 }
@@ -133,10 +134,10 @@ function checkedMib(mib: number, what: string): number {
 const mb = (bytes: number): string => `${(bytes / 1e6).toFixed(1)} MB`;
 
 function createArena(mib: number): WasmArena {
-  const bytes = readFileSync(new URL('./lstm-kernels.wasm', import.meta.url));
+  const module = kernelModule('lstm');
   const pages = (mib * 2 ** 20) / PAGE_BYTES;
   const memory = new WebAssembly.Memory({ initial: pages, maximum: pages });
-  const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } });
+  const instance = new WebAssembly.Instance(module, { env: { memory } });
   const kernels = instance.exports as unknown as KernelExports;
   const buffer = memory.buffer;
   const capacityBytes = buffer.byteLength - HEAP_START;
