@@ -97,13 +97,14 @@ async function claimSlot(kv: KV, job: TrainingJob, id: string): Promise<number |
 async function runJob(cluster: Cluster, kv: KV, job: TrainingJob, slot: number, id: string, o: TrainerOptions): Promise<ShardResult> {
   const names = new Map<number, string>();
   const nameOf = (s: number) => names.get(s) ?? `(not yet known) of shard ${s}`;
+  // Who holds each shard, as the claims come in: a round's timeout names the missing trainer.
+  const claims = await kv.watch({ key: `slot.${job.id}.>` });
+  void (async () => {
+    for await (const e of claims) if (e.operation === 'PUT') names.set(Number(e.key.split('.').at(-1)), e.string());
+  })();
   const inbox = await openRoundInbox(cluster.js, job.id, job.workers, nameOf);
   const pool = job.threads > 1 ? new FeaturePool(job.threads - 1) : undefined;
   try {
-    for (let s = 0; s < job.workers; s++) {
-      const e = await kv.get(slotKey(job.id, s)).catch(() => null);
-      if (e?.value?.length) names.set(s, e.string());
-    }
     const files = await trainingFiles(job.corpus, job.heldOutFraction, job.splitSeed, job.orderSeed, o.onProblem ?? (() => {}));
     if (files.train.length !== job.trainFiles || idsHash(files.train) !== job.trainIds) {
       throw new Error(`the corpus ${job.corpus.join(', ')} lists ${files.train.length} training files here (ids ${idsHash(files.train).slice(0, 12)}), the coordinator's ${job.trainFiles} (ids ${job.trainIds.slice(0, 12)}): every trainer must see the same corpus`);
@@ -118,6 +119,7 @@ async function runJob(cluster: Cluster, kv: KV, job: TrainingJob, slot: number, 
     }
     throw err;
   } finally {
+    claims.stop();
     inbox.stop();
     await pool?.close();
   }
