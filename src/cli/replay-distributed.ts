@@ -92,6 +92,7 @@ export async function runDistributedReplay(o: DistributedReplayOptions): Promise
         trainers: result.trainers,
         averageEvery: o.averageEvery,
         rounds: result.last.round,
+        perTrainer: result.perTrainer,
         averaging: 'frame-weighted mean of the parameters every averageEvery updates of each trainer; own optimiser state per trainer',
         checkpoint: result.latest,
       },

@@ -34,6 +34,8 @@ export interface CoordinateTrainingOptions {
   joinTimeoutMs?: number;
   /** Feature threads per trainer (default 1). */
   threads?: number;
+  /** Only the first N files of the corpus listing (default all). */
+  files?: number | null;
   onProblem?: (p: CorpusProblem) => void;
   /** After every round: what the trainers reported. */
   onRound?: (round: RoundProgress) => void;
@@ -72,6 +74,8 @@ export interface TrainingResult {
   /** From the job's announcement to the last round (trainers' corpus reading included). */
   seconds: number;
   trainers: string[];
+  /** Each trainer's own share: training frames, utterances and weight updates. */
+  perTrainer: { trainer: string; slot: number; frames: number; utterances: number; updates: number }[];
   latest: LatestModel;
 }
 
@@ -90,7 +94,7 @@ export interface TrainingResult {
  */
 export async function coordinateTraining(o: CoordinateTrainingOptions): Promise<TrainingResult> {
   const log = o.log ?? (() => {});
-  const files = await trainingFiles(o.corpus, o.heldOutFraction, o.splitSeed, o.orderSeed, o.onProblem ?? (() => {}));
+  const files = await trainingFiles(o.corpus, o.heldOutFraction, o.splitSeed, o.orderSeed, o.onProblem ?? (() => {}), o.files ?? null);
   if (files.train.length < o.workers) {
     throw new ConfigError(`replay --workers ${o.workers}: only ${files.train.length} training file(s) after the held-out split; every trainer needs at least one`);
   }
@@ -102,7 +106,7 @@ export async function coordinateTraining(o: CoordinateTrainingOptions): Promise<
     const job: TrainingJob = {
       id, status: 'open', corpus: o.corpus, heldOutFraction: o.heldOutFraction, splitSeed: o.splitSeed, orderSeed: o.orderSeed,
       epochs: o.epochs, learner: learnerConfig, features: o.features, workers: o.workers, averageEvery: o.averageEvery,
-      roundTimeoutMs: o.roundTimeoutMs, trainFiles: files.train.length, trainIds: idsHash(files.train), threads: o.threads ?? 1,
+      roundTimeoutMs: o.roundTimeoutMs, files: o.files ?? null, trainFiles: files.train.length, trainIds: idsHash(files.train), threads: o.threads ?? 1,
       createdAt: new Date().toISOString(),
     };
     const names: string[] = [];
@@ -138,6 +142,7 @@ export async function coordinateTraining(o: CoordinateTrainingOptions): Promise<
       return {
         job: id, learner, features: o.features, stats, train: files.train, heldOut: files.heldOut, last: last.progress,
         updates: last.all.reduce((s, c) => s + c.updates, 0), seconds, trainers: [...names], latest,
+        perTrainer: last.all.map((c) => ({ trainer: c.trainer, slot: c.slot, frames: c.totalFrames, utterances: c.utterances, updates: c.updates })),
       };
     } catch (err) {
       const message = (err as Error).message;

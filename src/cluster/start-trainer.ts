@@ -105,7 +105,7 @@ async function runJob(cluster: Cluster, kv: KV, job: TrainingJob, slot: number, 
   const inbox = await openRoundInbox(cluster.js, job.id, job.workers, nameOf);
   const pool = job.threads > 1 ? new FeaturePool(job.threads - 1) : undefined;
   try {
-    const files = await trainingFiles(job.corpus, job.heldOutFraction, job.splitSeed, job.orderSeed, o.onProblem ?? (() => {}));
+    const files = await trainingFiles(job.corpus, job.heldOutFraction, job.splitSeed, job.orderSeed, o.onProblem ?? (() => {}), job.files ?? null);
     if (files.train.length !== job.trainFiles || idsHash(files.train) !== job.trainIds) {
       throw new Error(`the corpus ${job.corpus.join(', ')} lists ${files.train.length} training files here (ids ${idsHash(files.train).slice(0, 12)}), the coordinator's ${job.trainFiles} (ids ${job.trainIds.slice(0, 12)}): every trainer must see the same corpus`);
     }

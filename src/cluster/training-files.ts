@@ -17,8 +17,17 @@ export interface TrainingFiles {
  * discoverCorpusPhones, splitByFile, then shuffleFiles after the split). The coordinator and every
  * trainer call it on the same roots and options and must get the same lists: {@link idsHash} checks.
  */
-export async function trainingFiles(roots: readonly string[], heldOutFraction: number, splitSeed: number, orderSeed: number | null, onProblem: (p: CorpusProblem) => void): Promise<TrainingFiles> {
-  const listed = await listCorpora(roots, onProblem);
+export async function trainingFiles(
+  roots: readonly string[],
+  heldOutFraction: number,
+  splitSeed: number,
+  orderSeed: number | null,
+  onProblem: (p: CorpusProblem) => void,
+  /** Only the first N files of the listing (null: all): a bench's way to bound a run. */
+  files: number | null = null,
+): Promise<TrainingFiles> {
+  const all = await listCorpora(roots, onProblem);
+  const listed = files === null ? all : all.slice(0, files);
   const { phones, entries } = await discoverCorpusPhones(listed, onProblem, roots.join(', '));
   const split = splitByFile(entries, heldOutFraction, splitSeed);
   const train = orderSeed === null ? split.train : shuffleFiles(split.train, orderSeed);

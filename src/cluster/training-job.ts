@@ -26,6 +26,8 @@ export interface TrainingJob {
   averageEvery: number;
   /** How long a trainer or the coordinator waits for a round before failing loudly. */
   roundTimeoutMs: number;
+  /** Only the first N files of the corpus listing are used (null: all). */
+  files: number | null;
   trainFiles: number;
   trainIds: string;
   /** Feature threads per trainer (1: none). */
