@@ -50,7 +50,7 @@ export async function openRoundInbox(js: JetStreamClient, job: string, workers: 
         if (m.subject.endsWith('.failed')) {
           const { slot, round, message } = JSON.parse(m.string()) as { slot: number; round: number; message: string };
           const who = slot < 0 ? 'the coordinator' : `trainer ${nameOf(slot)} (shard ${slot})`;
-          failure = new RoundError(`job ${job}: ${who} failed in round ${round}: ${message}`, round, slot < 0 ? [] : [slot], 'failed');
+          failure = new RoundError(`job ${job}: ${who} failed${round > 0 ? ` in round ${round}` : ''}: ${message}`, round, slot < 0 ? [] : [slot], 'failed');
           notify();
           continue;
         }

@@ -42,6 +42,7 @@ export async function startTrainer(o: TrainerOptions): Promise<Trainer> {
   const cluster = await connectCluster(o.nats, `phonestream trainer ${id}`);
   const kv = await connectTraining(cluster);
   let current: string | null = null;
+  let currentSlot = -1;
   let closed = false;
   const watch = await kv.watch({ key: 'job.>' });
   const running = (async () => {
@@ -59,6 +60,7 @@ export async function startTrainer(o: TrainerOptions): Promise<Trainer> {
       const slot = await claimSlot(kv, job, id);
       if (slot === null) continue;
       current = job.id;
+      currentSlot = slot;
       log(`trainer ${id}: job ${job.id}: shard ${slot} of ${job.workers}`);
       const result = await runJob(cluster, kv, job, slot, id, o).catch((err: Error) => err);
       if (result instanceof Error) log(`trainer ${id}: job ${job.id} FAILED: ${result.message}`);
@@ -75,6 +77,11 @@ export async function startTrainer(o: TrainerOptions): Promise<Trainer> {
     async close() {
       closed = true;
       watch.stop();
+      // Stopping mid-job fails the job at once (everyone's next round reads it), not after a timeout.
+      if (current !== null) {
+        const message = `trainer ${id} was stopped during the job; its shard is not finished (a distributed replay does not survive a trainer's death)`;
+        await cluster.js.publish(failedSubject(current), JSON.stringify({ slot: currentSlot, round: 0, message })).catch(() => {});
+      }
       await running.catch(() => {});
       await cluster.close();
     },

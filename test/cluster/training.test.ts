@@ -130,4 +130,23 @@ describe('distributed training over a real nats-server', () => {
     await assert.rejects(coordinateTraining(job(nats.url, { workers: 3, joinTimeoutMs: 1500, epochs: 1 })), /2 of 3 trainer\(s\) joined within 1500 ms \((ta, tb|tb, ta)\); start 1 more with `phonestream trainer --nats URL`/);
     await until('the trainers to be free', () => trainers.every((t) => t.job === null));
   });
+
+  it('should fail the job at once when a trainer is stopped in the middle of it', async () => {
+    let stopping: Promise<void> | undefined;
+    const started = Date.now();
+    await assert.rejects(
+      coordinateTraining(job(nats.url, {
+        epochs: 40,
+        roundTimeoutMs: 30_000,
+        onRound: (r) => {
+          if (r.round === 2) stopping ??= trainers[1]!.close();
+        },
+      })),
+      /trainer tb \(shard \d\) failed: trainer tb was stopped during the job/,
+    );
+    // Well before the 30 s round timeout.
+    assert.ok(Date.now() - started < 20_000, `took ${Date.now() - started} ms`);
+    await stopping;
+    trainers.pop();
+  });
 });
