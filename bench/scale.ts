@@ -245,7 +245,10 @@ async function audio48k(seconds: number): Promise<Float32Array> {
 
 /** A `phonestream` child process (the TypeScript sources), once its stderr printed `ready`. */
 async function startChild(cli: string[], ready: RegExp): Promise<{ child: ChildProcess; lines: string[]; match: RegExpMatchArray }> {
-  const child = spawn(process.execPath, ['bin/phonestream.js', ...cli], { env: { ...process.env, PHONESTREAM_SOURCES: '1' }, stdio: ['ignore', 'ignore', 'pipe'] });
+  // The sources through `node --import tsx`, not bin/phonestream.js with PHONESTREAM_SOURCES=1: under
+  // that (tsx's register() API) a trainer on ../shared/corpus stalled idle after its first round
+  // (docs/scale-out.md, Training); compiled dist/ and `--import tsx` do not.
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...cli], { stdio: ['ignore', 'ignore', 'pipe'] });
   children.add(child);
   child.once('exit', () => children.delete(child));
   const lines: string[] = [];

@@ -82,7 +82,9 @@ export async function startTrainer(o: TrainerOptions): Promise<Trainer> {
         const message = `trainer ${id} was stopped during the job; its shard is not finished (a distributed replay does not survive a trainer's death)`;
         await cluster.js.publish(failedSubject(current), JSON.stringify({ slot: currentSlot, round: 0, message })).catch(() => {});
       }
-      await running.catch(() => {});
+      // A job stops at its next round (it reads the failure above); a trainer stuck outside a round
+      // would never get there, so it is not waited for more than 10 s.
+      await Promise.race([running.catch(() => {}), new Promise((r) => setTimeout(r, 10_000).unref())]);
       await cluster.close();
     },
   };
