@@ -245,9 +245,7 @@ async function audio48k(seconds: number): Promise<Float32Array> {
 
 /** A `phonestream` child process (the TypeScript sources), once its stderr printed `ready`. */
 async function startChild(cli: string[], ready: RegExp): Promise<{ child: ChildProcess; lines: string[]; match: RegExpMatchArray }> {
-  // The sources through `node --import tsx`, not bin/phonestream.js with PHONESTREAM_SOURCES=1: under
-  // that (tsx's register() API) a trainer on ../shared/corpus stalled idle after its first round
-  // (docs/scale-out.md, Training); compiled dist/ and `--import tsx` do not.
+  // The TypeScript sources under test, through tsx.
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...cli], { stdio: ['ignore', 'ignore', 'pipe'] });
   children.add(child);
   child.once('exit', () => children.delete(child));
