@@ -1,4 +1,4 @@
-import { concatMap, from, lastValueFrom, map, of, repeat, tap, type Observable } from 'rxjs';
+import { concatMap, lastValueFrom, repeat, tap, type Observable } from 'rxjs';
 import type { Cluster } from './connect-cluster.ts';
 import type { CorpusEntry, CorpusProblem } from '../corpus/corpus-entry.ts';
 import { readCorpus } from '../corpus/read-corpus.ts';
@@ -12,6 +12,7 @@ import { OnlineLearner } from '../learner/online-learner.ts';
 import type { FeaturePool } from '../threads/feature-pool.ts';
 import { readPreparedCorpus } from '../threads/read-prepared-corpus.ts';
 import { averageParams, paramsHash } from './average-params.ts';
+import { gateRounds } from './gate-rounds.ts';
 import { HEADER_CHUNK, HEADER_ROUND, HEADER_SLOT, paramsSubject } from './cluster-names.ts';
 import type { RoundInbox } from './round-inbox.ts';
 import { chunkBytes, encodeContribution, statsToJson, type Contribution } from './training-contribution.ts';
@@ -104,20 +105,14 @@ export async function trainShard(o: TrainShardOptions): Promise<ShardResult> {
     return all.every((c) => c.done);
   };
 
-  // Keeps the event loop waking while the shard trains. Without it, a trainer process on
-  // ../shared/corpus stopped, about one run in three, after round 1: idle, nothing pending in libuv
-  // but the NATS socket and timers, its pipeline waiting mid-utterance with frames queued; any
-  // wake-up of the loop (this tick, a log line) let it go on at once. The cause is not pinned down
-  // (docs/scale-out.md, Training); unref: it never keeps a process alive by itself.
-  const tick = setInterval(() => {}, 100).unref();
   try {
     const frames$ = shardFrames(o, stats, stream.id);
     const M = job.averageEvery;
     await lastValueFrom(
       frames$.pipe(
-        // Before each event: M of this trainer's updates since the last round, then a round first.
-        // concatMap holds the following events while the round is under way (the learner waits).
-        concatMap((ev) => (learner.version - synced >= M ? from(sync(false)).pipe(map(() => ev)) : of(ev))),
+        // Before each event: M of this trainer's updates since the last round, then a round first;
+        // the following events wait while the round is under way (the learner waits).
+        gateRounds(() => learner.version - synced >= M, () => sync(false)),
         tap((ev) => {
           if (ev.kind === 'frame') {
             since++;
@@ -134,7 +129,6 @@ export async function trainShard(o: TrainShardOptions): Promise<ShardResult> {
     }
     return { rounds: round, frames, updates, hash: base };
   } finally {
-    clearInterval(tick);
     stream.close();
     learner.dispose();
   }
