@@ -97,6 +97,21 @@ describe('distributed training over a real nats-server', () => {
     }
   });
 
+  it('should, with one trainer, give the very model of a one-process replay over the same files', async () => {
+    const result = await coordinateTraining(job(nats.url, { workers: 1, epochs: 1 }));
+    const { replayCorpus } = await import('../../pipelines/replay-corpus.ts');
+    const { lastValueFrom } = await import('rxjs');
+    const learner = new OnlineLearner({ lr: 0.003, inputSize: 26, phones: result.learner.config.phones });
+    try {
+      await lastValueFrom(replayCorpus({ train: result.train, learner, features: DEFAULT_FEATURE_CONFIG, epochs: 1 }), { defaultValue: undefined });
+      assert.equal(paramsHash(learner.params), result.latest.paramsHash);
+    } finally {
+      learner.dispose();
+      result.learner.dispose();
+    }
+    await until('the trainers to be free', () => trainers.every((t) => t.job === null));
+  });
+
   it('should fail a round loudly, naming the missing trainer and the round, when a trainer never publishes', async () => {
     // A "trainer" that takes shard 1 and then dies: it claims the slot and never publishes.
     const nc = await connect({ servers: nats.url });
