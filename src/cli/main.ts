@@ -17,6 +17,7 @@ const LOADERS = {
   study: () => import('./commands/study.ts'),
   gateway: () => import('./commands/gateway.ts'),
   worker: () => import('./commands/worker.ts'),
+  trainer: () => import('./commands/trainer.ts'),
   static: () => import('./commands/static.ts'),
 } satisfies Record<string, () => Promise<{ command: CliCommand }>>;
 

@@ -50,3 +50,27 @@ export function partitionOf(stream: string, partitions: number): number {
   }
   return h % partitions;
 }
+
+/**
+ * JetStream stream of distributed training (docs/scale-out.md, "Training"): every trainer's
+ * parameters for every averaging round, and a trainer's failure, one subject family per job:
+ * `phonestream.train.<job>.params` and `phonestream.train.<job>.failed`. In JetStream, not core
+ * NATS, so that a trainer that subscribes late (or reconnects) still reads every round from the start.
+ */
+export const TRAIN_STREAM = 'PHONESTREAM_TRAIN';
+export const TRAIN_SUBJECTS = 'phonestream.train.>';
+/** KV bucket: `job.<job>` → the TrainingJob; `slot.<job>.<i>` → the trainer that took shard i. */
+export const TRAINING_BUCKET = 'phonestream-training';
+
+/** Headers of a parameter chunk: the round, the shard (slot), and chunk i of n. */
+export const HEADER_ROUND = 'Phonestream-Round';
+export const HEADER_SLOT = 'Phonestream-Slot';
+export const HEADER_CHUNK = 'Phonestream-Chunk';
+
+export const trainSubjects = (job: string) => `phonestream.train.${job}.>`;
+export const paramsSubject = (job: string) => `phonestream.train.${job}.params`;
+export const failedSubject = (job: string) => `phonestream.train.${job}.failed`;
+export const jobKey = (job: string) => `job.${job}`;
+export const slotKey = (job: string, slot: number) => `slot.${job}.${slot}`;
+/** The model bucket's key naming the newest checkpoint (a {@link LatestModel} JSON). */
+export const LATEST_KEY = 'latest';

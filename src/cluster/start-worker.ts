@@ -14,6 +14,9 @@ import { consumeStreamAudio } from './consume-stream-audio.ts';
 import { OrderedPublisher } from './ordered-publisher.ts';
 import { PartitionLeases } from './partition-leases.ts';
 import { parseStreamRecord, type StreamRecord } from './stream-record.ts';
+import { followLatestModel } from './follow-latest-model.ts';
+import type { LatestModel } from './publish-model.ts';
+import { livePrior } from '../features/live-prior.ts';
 
 export interface WorkerOptions {
   /** NATS server URL(s), e.g. 'nats://127.0.0.1:4222'. */
@@ -36,6 +39,12 @@ export interface WorkerOptions {
    */
   idleMs?: number;
   log?: (line: string) => void;
+  /**
+   * Hot-reload the model the cluster announces in the model bucket's `latest` (a distributed
+   * replay's result; followLatestModel), between frames; a model of another shape, phone set or
+   * features is refused loudly and the old one kept. Default true.
+   */
+  followLatest?: boolean;
 }
 
 export interface ClusterWorker {
@@ -44,6 +53,8 @@ export interface ClusterWorker {
   readonly partitions: number[];
   /** Streams being predicted now. */
   readonly streams: string[];
+  /** The announced model now serving (null: the one it was started with). */
+  readonly model: LatestModel | null;
   /** Releases its partitions (others take them over at once) and stops. */
   close(): Promise<void>;
 }
@@ -162,6 +173,22 @@ export async function startWorker(o: WorkerOptions): Promise<ClusterWorker> {
       }
     }
   })();
+  let model: LatestModel | null = null;
+  const follow = o.followLatest === false
+    ? undefined
+    : await followLatestModel({
+        cluster,
+        learner: o.learner,
+        features: o.featureConfig,
+        onLoaded: (latest, stats) => {
+          model = latest;
+          // Streams that start from now on normalise from the new model's statistics; running
+          // ones keep their own (already adapted to their audio).
+          ctx.normalizationPrior = livePrior(stats);
+          log(`${id}: now serving model ${latest.name} (job ${latest.job}, round ${latest.round}, params ${latest.paramsHash.slice(0, 12)})`);
+        },
+        onRefused: (latest, reason) => log(`${id}: ERROR: ${latest === null ? 'the latest model' : `model ${latest.name}`} not loaded, keeping the model it serves: ${reason}`),
+      });
   await leases.start();
 
   return {
@@ -172,7 +199,11 @@ export async function startWorker(o: WorkerOptions): Promise<ClusterWorker> {
     get streams() {
       return [...running.keys()];
     },
+    get model() {
+      return model;
+    },
     async close() {
+      follow?.stop();
       watch.stop();
       await leases.stop();
       for (const r of running.values()) r.sub.unsubscribe();

@@ -60,6 +60,20 @@ Options:
   --quiet             no progress display
 ${LEARNER_OPTIONS_HELP}
 
+Distributed (docs/scale-out.md, Training): the training files spread over N trainer processes
+(\`phonestream trainer --nats URL\`, started beforehand, any machines that read CORPUS at the
+same path); this process coordinates, scores the held-out files and prints the same summary:
+  --nats URL          NATS server with JetStream: train over the cluster's trainers
+  --workers N         trainers (shards) to use (default 1); utterance i goes to shard i mod N
+  --average-every M   every trainer publishes its weights after M of its own updates and all
+                      continue from their frame-weighted average (default 50)
+  --round-timeout S   seconds to wait for every trainer's weights in a round (default 120); then
+                      the run fails naming the missing trainer and round
+  --join-timeout S    seconds to wait for N trainers to take the job (default 60)
+  The final model goes to the object store, announced in the model bucket's key latest (serving
+  workers hot-reload it). --threads is per trainer (default 1). Not with --load, --save, --stats,
+  --score-at or --pace realtime.
+
 SIGINT or SIGTERM (Ctrl-C) stops the replay after the current update: the summary (marked
 interrupted) and, with --save, the checkpoint of the weights as they are are still written, and the
 exit code is 0; without --save nothing is saved and the exit code is 130 (SIGINT) or 143 (SIGTERM).
@@ -88,6 +102,11 @@ export const command: CliCommand = {
       backend: { type: 'string' },
       quiet: { type: 'boolean' },
       threads: { type: 'string' },
+      nats: { type: 'string' },
+      workers: { type: 'string' },
+      'average-every': { type: 'string' },
+      'round-timeout': { type: 'string' },
+      'join-timeout': { type: 'string' },
     });
     const epochs = numberOption('epochs', values.epochs, { min: 1, max: 10000, integer: true }) ?? 1;
     const pace = choiceOption('pace', values.pace, ['max', 'realtime'] as const) ?? 'max';
@@ -103,6 +122,34 @@ export const command: CliCommand = {
       ['summary', values.summary, 'file'],
       ['save', values.save, 'dir'],
     ]);
+    if (typeof values.nats === 'string') {
+      for (const k of ['load', 'save', 'stats', 'score-at'] as const) {
+        if (values[k] !== undefined) throw new ConfigError(`replay --nats: --${k} is not supported in a distributed replay (the checkpoint goes to the cluster's object store)`);
+      }
+      if (pace !== 'max') throw new ConfigError('replay --nats: --pace realtime is not supported in a distributed replay');
+      const { runDistributedReplay } = await import('../replay-distributed.ts');
+      return runDistributedReplay({
+        nats: values.nats,
+        corpus: positionals,
+        workers: numberOption('workers', values.workers, { min: 1, max: 256, integer: true }) ?? 1,
+        averageEvery: numberOption('average-every', values['average-every'], { min: 1, integer: true }) ?? 50,
+        roundTimeoutMs: 1000 * (numberOption('round-timeout', values['round-timeout'], { min: 0.1 }) ?? 120),
+        joinTimeoutMs: 1000 * (numberOption('join-timeout', values['join-timeout'], { min: 0.1 }) ?? 60),
+        heldOutFraction,
+        splitSeed,
+        orderSeed: orderSeed ?? null,
+        epochs,
+        learner: learnerOptions,
+        features: { ...DEFAULT_FEATURE_CONFIG, deltaOrder: dims === '39' ? 2 : 1 },
+        backend: backendName,
+        threads: numberOption('threads', values.threads, { min: 1, max: 256, integer: true }) ?? 1,
+        summary: typeof values.summary === 'string' ? values.summary : undefined,
+        quiet: values.quiet === true,
+      });
+    }
+    for (const k of ['workers', 'average-every', 'round-timeout', 'join-timeout'] as const) {
+      if (values[k] !== undefined) throw new ConfigError(`replay: --${k} needs --nats URL (a distributed replay)`);
+    }
 
     const problems: CorpusProblem[] = [];
     const onProblem = (p: CorpusProblem) => {

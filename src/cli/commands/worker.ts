@@ -11,13 +11,17 @@ A worker of a phonestream cluster (docs/scale-out.md): it holds a share of the s
 audio from JetStream and publishing their messages for the gateways. Start as many as you like,
 on as many machines: they spread the partitions between them, and when one dies the others take
 its partitions over within seconds, replaying its live streams' audio so that no frame is lost.
-Workers only predict (the model is frozen).
+Workers only predict (the model is frozen), and hot-reload the model a distributed replay
+announces (see --fixed-model).
 
 Options:
   --nats URL          NATS server(s) with JetStream, e.g. nats://127.0.0.1:4222 (required)
   --load DIR          the model (default: the bundled checkpoint)
   --partitions N      partitions of the cluster (default 16; every gateway and worker must agree)
   --id NAME           the worker's id (default: w + 8 random hex digits)
+  --fixed-model       do not hot-reload the model the cluster announces as latest (by default the
+                      newest checkpoint of a distributed replay replaces the model between frames,
+                      if its shape, phone set and features match; a mismatch is refused loudly)
   --backend tensorflow|wasm|cpu  (default: the fastest available)
 
 Example:
@@ -36,6 +40,7 @@ export const command: CliCommand = {
       partitions: { type: 'string' },
       id: { type: 'string' },
       backend: { type: 'string' },
+      'fixed-model': { type: 'boolean' },
     });
     if (typeof values.nats !== 'string') throw new ConfigError('worker: --nats URL is required (a nats-server with JetStream)');
     const partitions = numberOption('partitions', values.partitions, { min: 1, max: 1024, integer: true }) ?? 16;
@@ -55,7 +60,7 @@ export const command: CliCommand = {
     const dir = typeof values.load === 'string' ? values.load : BUNDLED_CHECKPOINT;
     const { learner, features, stats } = await loadCheckpoint(dir, { trainable: false });
     try {
-      const worker = await startWorker({ nats: values.nats, learner, featureConfig: features, normalizationPrior: livePrior(stats), partitions, id, log });
+      const worker = await startWorker({ nats: values.nats, learner, featureConfig: features, normalizationPrior: livePrior(stats), partitions, id, log, followLatest: values['fixed-model'] !== true });
       log(`phonestream worker ${worker.id}: model ${dir}, ${partitions} partitions, NATS ${values.nats}`);
       await waitForSignal();
       log(`worker ${worker.id}: stopping (its partitions go to the other workers)`);
