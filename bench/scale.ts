@@ -4,7 +4,8 @@
  *   npm run bench:scale                              fixtures corpus, human-readable report
  *   npm run bench:scale -- --corpus ../shared/corpus --files 60 --json
  *   options: --corpus DIR (default fixtures/corpus), --files N (only the first N files of the
- *            listing), --held-out F (default 0.1), --average-every M (default 50),
+ *            listing), --held-out F (default 0.1), --average-every M (default 50), --combine mean|sum
+ *            (default sum),
  *            --step-seconds S (each live ramp step, default 6), --max-streams N (default 64),
  *            --time-cap S (default 840: the live ramps stop stepping after it, and the whole run
  *            is killed 120 s later), --skip-training, --skip-live, --json
@@ -63,6 +64,8 @@ const corpus = option('corpus') ?? 'fixtures/corpus';
 const files = option('files') === undefined ? null : Number(option('files'));
 const heldOut = num('held-out', 0.1);
 const averageEvery = num('average-every', 50);
+const combine = (option('combine') ?? 'sum') as 'mean' | 'sum';
+if (!['mean', 'sum'].includes(combine)) throw new Error(`--combine must be mean or sum, got ${combine}`);
 const stepSeconds = num('step-seconds', 6);
 const maxStreams = num('max-streams', 64);
 const timeCap = num('time-cap', 840);
@@ -80,7 +83,7 @@ setTimeout(() => {
 
 const { backend } = await selectBackend();
 say(`bench:scale: ${cpus().length} cores, load average ${loadavg().map((x) => x.toFixed(2)).join(' ')} at start (the machine may be shared: every figure moves with its other load)`);
-say(`corpus ${corpus}${files === null ? '' : `, first ${files} files`}, held out ${heldOut}, averaging every ${averageEvery} updates, backend ${backend} here`);
+say(`corpus ${corpus}${files === null ? '' : `, first ${files} files`}, held out ${heldOut}, combining (${combine}) every ${averageEvery} updates, backend ${backend} here`);
 const nats = await startNatsServer();
 try {
   const training: Record<string, Awaited<ReturnType<typeof trainRun>>> = {};
@@ -114,7 +117,7 @@ async function trainRun(workers: number) {
   const trainers = await Promise.all(Array.from({ length: workers }, (_, k) => startChild(['trainer', '--nats', nats.url, '--once', '--id', `bench${workers}-${k}`], /waiting for jobs/)));
   const result = await coordinateTraining({
     nats: nats.url, corpus: [corpus], files, heldOutFraction: heldOut, splitSeed: 1, orderSeed: null, epochs: 1, learner: {},
-    features: cfg, workers, averageEvery, roundTimeoutMs: 300_000, joinTimeoutMs: 60_000,
+    features: cfg, workers, averageEvery, combine, roundTimeoutMs: 300_000, joinTimeoutMs: 60_000,
   });
   try {
     const score = result.heldOut.length === 0

@@ -5,6 +5,7 @@ import type { FeatureConfig } from '../features/feature-config.ts';
 import type { LearnerConfig } from '../learner/learner-config.ts';
 import type { BackendName } from '../learner/select-backend.ts';
 import { formatAgreement } from './format-agreement.ts';
+import type { CombineRule } from '../cluster/average-params.ts';
 
 /** What `replay CORPUS --nats URL` needs, as parsed by the replay command. */
 export interface DistributedReplayOptions {
@@ -12,6 +13,7 @@ export interface DistributedReplayOptions {
   corpus: string[];
   workers: number;
   averageEvery: number;
+  combine: CombineRule;
   roundTimeoutMs: number;
   joinTimeoutMs: number;
   heldOutFraction: number;
@@ -46,7 +48,7 @@ export async function runDistributedReplay(o: DistributedReplayOptions): Promise
   const log = (line: string) => process.stderr.write(`${line}\n`);
   const result = await coordinateTraining({
     nats: o.nats, corpus: o.corpus, heldOutFraction: o.heldOutFraction, splitSeed: o.splitSeed, orderSeed: o.orderSeed, epochs: o.epochs,
-    learner: o.learner, features: o.features, workers: o.workers, averageEvery: o.averageEvery, roundTimeoutMs: o.roundTimeoutMs,
+    learner: o.learner, features: o.features, workers: o.workers, averageEvery: o.averageEvery, combine: o.combine, roundTimeoutMs: o.roundTimeoutMs,
     joinTimeoutMs: o.joinTimeoutMs, threads: o.threads,
     onProblem: (p) => {
       problems.push(p);
@@ -93,14 +95,17 @@ export async function runDistributedReplay(o: DistributedReplayOptions): Promise
         averageEvery: o.averageEvery,
         rounds: result.last.round,
         perTrainer: result.perTrainer,
-        averaging: 'frame-weighted mean of the parameters every averageEvery updates of each trainer; own optimiser state per trainer',
+        combine: o.combine,
+        averaging: o.combine === 'sum'
+          ? 'the round\'s base plus every trainer\'s update since it, every averageEvery updates of each trainer; own optimiser state per trainer'
+          : 'frame-weighted mean of the parameters every averageEvery updates of each trainer; own optimiser state per trainer',
         checkpoint: result.latest,
       },
     };
     process.stdout.write(
       [
         `replay over ${o.workers} trainer(s) (${result.trainers.join(', ')}), job ${result.job}: ${summary.utterances} utterances, ${summary.frames} frames in ${summary.seconds.toFixed(1)} s ` +
-          `(${Math.round(fps)} frames/s, ${summary.realTimeFactor.toFixed(1)}x real time) on ${backend}, ${result.last.round} averaging rounds every ${o.averageEvery} updates`,
+          `(${Math.round(fps)} frames/s, ${summary.realTimeFactor.toFixed(1)}x real time) on ${backend}, ${result.last.round} ${o.combine} rounds every ${o.averageEvery} updates`,
         `model: LSTM ${c.layers}x${c.hiddenSize}, ${c.phones.length} phones, ${c.preset} k1=${c.k1} k2=${c.k2} delay=${c.delay}, ${c.optimizer} lr=${c.lr}`,
         `prequential accuracy ${pct(result.last.accuracy)} (frame-weighted over the trainers), held-out accuracy ${pct(summary.heldOutAccuracy)} ` +
           (score === null ? '' : `${formatAgreement(summary.heldOutKappa, summary.heldOutKappaTemporal, summary.heldOutNoChangeAccuracy)} `) +

@@ -6,7 +6,7 @@ import { featureDims } from '../features/feature-dims.ts';
 import type { RunningStats } from '../features/running-stats.ts';
 import type { LearnerConfig } from '../learner/learner-config.ts';
 import { OnlineLearner } from '../learner/online-learner.ts';
-import { averageParams, paramsHash } from './average-params.ts';
+import { combineParams, paramsHash, type CombineRule } from './average-params.ts';
 import { failedSubject, jobKey, slotKey, trainSubjects } from './cluster-names.ts';
 import { connectCluster } from './connect-cluster.ts';
 import { connectTraining, purgeJob } from './connect-training.ts';
@@ -29,6 +29,8 @@ export interface CoordinateTrainingOptions {
   features: FeatureConfig;
   workers: number;
   averageEvery: number;
+  /** How a round combines the trainers' parameters (default `sum`). */
+  combine?: CombineRule;
   roundTimeoutMs: number;
   /** How long to wait for `workers` trainers to take the job's shards. Default 60 s. */
   joinTimeoutMs?: number;
@@ -105,7 +107,7 @@ export async function coordinateTraining(o: CoordinateTrainingOptions): Promise<
     const id = `j${randomBytes(5).toString('hex')}`;
     const job: TrainingJob = {
       id, status: 'open', corpus: o.corpus, heldOutFraction: o.heldOutFraction, splitSeed: o.splitSeed, orderSeed: o.orderSeed,
-      epochs: o.epochs, learner: learnerConfig, features: o.features, workers: o.workers, averageEvery: o.averageEvery,
+      epochs: o.epochs, learner: learnerConfig, features: o.features, workers: o.workers, averageEvery: o.averageEvery, combine: o.combine ?? 'sum',
       roundTimeoutMs: o.roundTimeoutMs, files: o.files ?? null, trainFiles: files.train.length, trainIds: idsHash(files.train), threads: o.threads ?? 1,
       createdAt: new Date().toISOString(),
     };
@@ -116,17 +118,19 @@ export async function coordinateTraining(o: CoordinateTrainingOptions): Promise<
     let round = 0;
     try {
       await kv.put(jobKey(id), JSON.stringify(job));
-      log(`job ${id}: ${files.train.length} training files over ${o.workers} trainer(s), averaging every ${o.averageEvery} updates`);
+      log(`job ${id}: ${files.train.length} training files over ${o.workers} trainer(s), combining (${o.combine ?? 'sum'}) every ${o.averageEvery} updates`);
       await waitForTrainers(kv, id, o.workers, o.joinTimeoutMs ?? 60_000, names);
       log(`job ${id}: trainers ${names.map((n, s) => `${n} (shard ${s})`).join(', ')}`);
-      let expected = initialHash(learnerConfig);
+      let base = initialParams(learnerConfig);
+      let expected = paramsHash(base);
       let last: { progress: RoundProgress; all: Contribution[]; average: Float32Array };
       for (;;) {
         round++;
         const all = await inbox.round(round, o.roundTimeoutMs);
         const odd = all.filter((c) => c.base !== expected);
         if (odd.length > 0) throw new Error(`round ${round}: ${odd.map((c) => `trainer ${c.trainer} (shard ${c.slot}) started from ${c.base.slice(0, 12)}`).join(', ')}, expected ${expected.slice(0, 12)}: the averages diverged`);
-        const average = averageParams(all.map((c) => ({ slot: c.slot, weight: c.frames, params: c.params })));
+        const average = combineParams(o.combine ?? 'sum', base, all.map((c) => ({ slot: c.slot, weight: c.frames, params: c.params })));
+        base = average;
         expected = paramsHash(average);
         const progress = progressOf(round, all, expected, performance.now() - startedAt);
         o.onRound?.(progress);
@@ -196,10 +200,10 @@ function progressOf(round: number, all: readonly Contribution[], hash: string, e
 }
 
 /** paramsHash of the weights every trainer starts from (the job's options and seed). */
-function initialHash(config: LearnerConfig): string {
+function initialParams(config: LearnerConfig): Float32Array {
   const learner = new OnlineLearner({ ...config, trainable: false });
   try {
-    return paramsHash(learner.params);
+    return Float32Array.from(learner.params);
   } finally {
     learner.dispose();
   }

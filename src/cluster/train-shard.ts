@@ -11,7 +11,7 @@ import { learnOnline } from '../learner/learn-online.ts';
 import { OnlineLearner } from '../learner/online-learner.ts';
 import type { FeaturePool } from '../threads/feature-pool.ts';
 import { readPreparedCorpus } from '../threads/read-prepared-corpus.ts';
-import { averageParams, paramsHash } from './average-params.ts';
+import { combineParams, paramsHash } from './average-params.ts';
 import { gateRounds } from './gate-rounds.ts';
 import { HEADER_CHUNK, HEADER_ROUND, HEADER_SLOT, paramsSubject } from './cluster-names.ts';
 import type { RoundInbox } from './round-inbox.ts';
@@ -46,7 +46,8 @@ export interface ShardResult {
  * after every `averageEvery` of its own weight updates an averaging round: it publishes its
  * parameters (with the frames learned since the previous round, their weight), waits for every
  * trainer's (RoundInbox, with the job's timeout), and continues from their frame-weighted average
- * (averageParams). It checks that every trainer started the round from the same parameters
+ * (averageParams), or from the round's base plus all their updates under the job's `combine: 'sum'`
+ * (sumOfUpdates). It checks that every trainer started the round from the same parameters
  * (their `base` hash): a trainer that diverged fails the round loudly.
  *
  * Optimiser state is not averaged: each trainer keeps its own Adam moments (or momentum), which
@@ -63,7 +64,8 @@ export async function trainShard(o: TrainShardOptions): Promise<ShardResult> {
   const learner = new OnlineLearner(job.learner);
   const stats = new RunningStats(featureDims(job.features));
   const stream = learner.openStream(`train-${job.id}-${slot}`, { train: true });
-  let base = paramsHash(learner.params);
+  let baseParams: Float32Array = Float32Array.from(learner.params);
+  let base = paramsHash(baseParams);
   let round = 0;
   let synced = learner.version;
   let since = 0;
@@ -97,8 +99,9 @@ export async function trainShard(o: TrainShardOptions): Promise<ShardResult> {
     if (odd.length > 0) {
       throw new Error(`round ${round}: ${odd.map((c) => `trainer ${c.trainer} (shard ${c.slot}) started from parameters ${c.base.slice(0, 12)}`).join(', ')}, expected ${base.slice(0, 12)} (this trainer's): the averages diverged`);
     }
-    const average = averageParams(all.map((c) => ({ slot: c.slot, weight: c.frames, params: c.params })));
+    const average = combineParams(job.combine ?? 'mean', baseParams, all.map((c) => ({ slot: c.slot, weight: c.frames, params: c.params })));
     learner.setParams(average);
+    baseParams = average;
     base = paramsHash(average);
     synced = learner.version;
     since = 0;

@@ -1,3 +1,4 @@
+import { COMBINE_RULES, type CombineRule } from './average-params.ts';
 import type { LearnerConfig } from '../learner/learner-config.ts';
 import type { FeatureConfig } from '../features/feature-config.ts';
 
@@ -24,6 +25,8 @@ export interface TrainingJob {
   workers: number;
   /** Every trainer publishes its parameters after this many of its own weight updates. */
   averageEvery: number;
+  /** How a round combines the trainers' parameters (absent in jobs of older coordinators: `mean`). */
+  combine?: CombineRule;
   /** How long a trainer or the coordinator waits for a round before failing loudly. */
   roundTimeoutMs: number;
   /** Only the first N files of the corpus listing are used (null: all). */
@@ -54,6 +57,7 @@ export function parseTrainingJob(key: string, value: Uint8Array): TrainingJob {
   need(Array.isArray(j.corpus) && j.corpus.every((c) => typeof c === 'string'), 'corpus', 'an array of paths');
   need(Number.isInteger(j.workers) && j.workers >= 1, 'workers', 'an integer ≥ 1');
   need(Number.isInteger(j.averageEvery) && j.averageEvery >= 1, 'averageEvery', 'an integer ≥ 1');
+  need(j.combine === undefined || COMBINE_RULES.includes(j.combine), 'combine', COMBINE_RULES.join(' or '));
   need(Number.isInteger(j.epochs) && j.epochs >= 1, 'epochs', 'an integer ≥ 1');
   need(j.roundTimeoutMs > 0, 'roundTimeoutMs', 'a number > 0');
   need(typeof j.learner === 'object' && j.learner !== null && Array.isArray(j.learner.phones), 'learner', 'learner options with phones');

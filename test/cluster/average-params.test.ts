@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { averageParams, paramsHash } from '../../src/cluster/average-params.ts';
+import { averageParams, combineParams, paramsHash, sumOfUpdates } from '../../src/cluster/average-params.ts';
 import { packCheckpoint, unpackCheckpoint } from '../../src/cluster/checkpoint-archive.ts';
 import { mergeStats } from '../../src/cluster/merge-stats.ts';
 import { modelMismatch } from '../../src/cluster/model-fits.ts';
@@ -17,6 +17,41 @@ const rand = (n: number, seed: number) => {
   const r = mulberry32(seed);
   return Float32Array.from({ length: n }, () => r() * 2 - 1);
 };
+
+describe('the sum rule (--combine sum)', () => {
+  it('should add every trainer\'s update to the round\'s base, in float64, rounded once', () => {
+    const base = Float32Array.of(1, 0.5, -2);
+    const a = Float32Array.of(1.25, 0.5, -2.5);
+    const b = Float32Array.of(0.75, 0.625, -1);
+    const out = sumOfUpdates(base, [{ slot: 1, weight: 10, params: b }, { slot: 0, weight: 30, params: a }]);
+    const expected = [0, 1, 2].map((j) => Math.fround(base[j]! + (a[j]! - base[j]!) + (b[j]! - base[j]!)));
+    assert.deepEqual(Array.from(out), expected);
+    assert.deepEqual(Array.from(out), [1, 0.625, -1.5]);
+  });
+
+  it('should be the one trainer\'s parameters with one trainer, and leave out a finished one that sent the base', () => {
+    const base = rand(64, 3);
+    const a = rand(64, 4);
+    assert.equal(paramsHash(sumOfUpdates(base, [{ slot: 0, weight: 5, params: a }])), paramsHash(a));
+    assert.equal(paramsHash(sumOfUpdates(base, [{ slot: 0, weight: 5, params: a }, { slot: 1, weight: 0, params: base }])), paramsHash(a));
+  });
+
+  it('should be the same bits whatever order the contributions arrive in, and differ from the mean', () => {
+    const base = rand(500, 5);
+    const cs = [0, 1, 2].map((slot) => ({ slot, weight: 100 + slot, params: rand(500, 10 + slot) }));
+    const one = combineParams('sum', base, cs);
+    assert.equal(paramsHash(combineParams('sum', base, [cs[2]!, cs[0]!, cs[1]!])), paramsHash(one));
+    assert.notEqual(paramsHash(combineParams('mean', base, cs)), paramsHash(one));
+    assert.equal(paramsHash(combineParams('mean', base, cs)), paramsHash(averageParams(cs)));
+  });
+
+  it('should refuse parameters of another length than the base, and a repeated slot, naming the slot', () => {
+    const base = rand(4, 1);
+    assert.throws(() => sumOfUpdates(base, [{ slot: 2, weight: 1, params: rand(3, 2) }]), /slot 2 has 3 parameters, expected 4/);
+    assert.throws(() => sumOfUpdates(base, [{ slot: 1, weight: 1, params: base }, { slot: 1, weight: 1, params: base }]), /slot 1 contributed twice/);
+    assert.throws(() => sumOfUpdates(base, []), /at least one contribution/);
+  });
+});
 
 describe('the averaging rule', () => {
   it('should be the frame-weighted mean, accumulated in float64 and rounded once', () => {

@@ -24,6 +24,7 @@ import { choiceOption, numberOption, parseOptions } from '../parse-options.ts';
 import { createProgressReporter, formatHeldOutLine, type ProgressSnapshot } from '../progress-reporter.ts';
 import { warnOnce } from '../warn-once.ts';
 import { watchInterrupt } from '../watch-interrupt.ts';
+import { COMBINE_RULES } from '../../cluster/average-params.ts';
 
 const HELP = `Usage: phonestream replay CORPUS... [options]
 
@@ -66,7 +67,10 @@ same path); this process coordinates, scores the held-out files and prints the s
   --nats URL          NATS server with JetStream: train over the cluster's trainers
   --workers N         trainers (shards) to use (default 1); utterance i goes to shard i mod N
   --average-every M   every trainer publishes its weights after M of its own updates and all
-                      continue from their frame-weighted average (default 50)
+                      continue from their combination (default 50)
+  --combine sum|mean  a round's rule: sum (default), the round's starting weights plus every
+                      trainer's update (each trainer's steps all count, as one learner's over the
+                      same frames would); mean, the frame-weighted average of the weights
   --round-timeout S   seconds to wait for every trainer's weights in a round (default 120); then
                       the run fails naming the missing trainer and round
   --join-timeout S    seconds to wait for N trainers to take the job (default 60)
@@ -105,6 +109,7 @@ export const command: CliCommand = {
       nats: { type: 'string' },
       workers: { type: 'string' },
       'average-every': { type: 'string' },
+      combine: { type: 'string' },
       'round-timeout': { type: 'string' },
       'join-timeout': { type: 'string' },
     });
@@ -133,6 +138,7 @@ export const command: CliCommand = {
         corpus: positionals,
         workers: numberOption('workers', values.workers, { min: 1, max: 256, integer: true }) ?? 1,
         averageEvery: numberOption('average-every', values['average-every'], { min: 1, integer: true }) ?? 50,
+        combine: choiceOption('combine', values.combine, COMBINE_RULES) ?? 'sum',
         roundTimeoutMs: 1000 * (numberOption('round-timeout', values['round-timeout'], { min: 0.1 }) ?? 120),
         joinTimeoutMs: 1000 * (numberOption('join-timeout', values['join-timeout'], { min: 0.1 }) ?? 60),
         heldOutFraction,
@@ -147,7 +153,7 @@ export const command: CliCommand = {
         quiet: values.quiet === true,
       });
     }
-    for (const k of ['workers', 'average-every', 'round-timeout', 'join-timeout'] as const) {
+    for (const k of ['workers', 'average-every', 'combine', 'round-timeout', 'join-timeout'] as const) {
       if (values[k] !== undefined) throw new ConfigError(`replay: --${k} needs --nats URL (a distributed replay)`);
     }
 
