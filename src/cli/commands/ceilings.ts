@@ -16,7 +16,8 @@ training files' statistics, as the study's held-out files are) are written to DI
 models are trained on them by TensorFlow.js (tfjs-layers), and with --pytorch also by
 scripts/offline-ceilings.py in PyTorch, on the same features and settings, alongside. Writes
 DIR/ceilings.json: each framework's figures for each model, their difference and whether it is
-within 1.5 points, the settings and the seconds; 'phonestream study --out DIR' shows it.
+within 1.5 points, the settings and the seconds (DIR/pytorch.json: the script's own output).
+'phonestream study --out OUT' shows OUT/ceilings.json: copy it there (not DIR/features).
 
 Options:
   --out DIR           output directory (required)
@@ -34,7 +35,7 @@ Options:
   --quiet             no line per epoch on stderr
 
 Example:
-  phonestream ceilings ../shared/corpus --out docs/study --pytorch`;
+  phonestream ceilings ../shared/corpus --out runs/ceilings --pytorch && cp runs/ceilings/ceilings.json docs/study/`;
 
 export const command: CliCommand = {
   name: 'ceilings',
