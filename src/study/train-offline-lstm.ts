@@ -228,6 +228,9 @@ export async function trainOfflineLstm(
       let lossSum = 0;
       let lossFrames = 0;
       for (const bi of order) {
+        // The event loop between batches: a child's output (the PyTorch trainer's) and signals are
+        // handled while this trains, not queued until it is done.
+        await new Promise((resolve) => setImmediate(resolve));
         const b = batchTensors(fit, batches[bi], dims, bidirectional);
         const loss = optimizer.minimize(
           () =>
