@@ -15,6 +15,7 @@ const LOADERS = {
   features: () => import('./commands/features.ts'),
   stats: () => import('./commands/stats.ts'),
   study: () => import('./commands/study.ts'),
+  ceilings: () => import('./commands/ceilings.ts'),
   gateway: () => import('./commands/gateway.ts'),
   worker: () => import('./commands/worker.ts'),
   trainer: () => import('./commands/trainer.ts'),

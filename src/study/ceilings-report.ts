@@ -18,6 +18,38 @@ export interface CeilingFigures {
   seconds: number;
   /** Trainable parameters. */
   parameters: number;
+  /** false for the BLSTM: it reads the whole utterance before its first output, so it cannot stream. */
+  streamable?: boolean;
+  /** Why training stopped: the epoch limit, or `patience` epochs without a better validation accuracy. */
+  stoppedBy?: 'max-epochs' | 'patience';
+  /** Each epoch: mean training loss, validation accuracy after it, its wall seconds. */
+  history?: { epoch: number; trainLoss: number; validationAccuracy: number; seconds: number }[];
+}
+
+/** The training settings both frameworks used (`phonestream ceilings`' options). */
+export interface CeilingsSettings {
+  corpora: string[];
+  /** Units per direction. */
+  hidden: number;
+  /** Utterances per batch, cut from the fit files sorted by length. */
+  batch: number;
+  /** Adam's learning rate (β 0.9/0.999, ε 1e-8). */
+  lr: number;
+  maxEpochs: number;
+  patience: number;
+  seed: number;
+  /** The study's split the files were divided by (see STUDY_SPLIT). */
+  split: { heldOut: number; splitSeed: number; validationHeldOut: number; validationSplitSeed: number };
+  /** The TensorFlow.js backend, and the PyTorch version and threads when it ran. */
+  tfjsBackend: string;
+  torch: string | null;
+  torchThreads: number | null;
+}
+
+/** tfjs − PyTorch held-out accuracy of one model, in points, and whether it is within the agreement bound. */
+export interface CeilingAgreement {
+  points: number;
+  withinBound: boolean;
 }
 
 export interface CeilingsReport {
@@ -31,4 +63,11 @@ export interface CeilingsReport {
   /** Unidirectional (streamable in principle) and bidirectional (not streamable: it reads the whole utterance). */
   tfjs: { lstm: CeilingFigures; blstm: CeilingFigures };
   pytorch: { lstm: CeilingFigures; blstm: CeilingFigures } | null;
+  /** The two frameworks' difference per model (null until PyTorch has run), and the bound (1.5 points). */
+  agreement?: { boundPoints: number; lstm: CeilingAgreement; blstm: CeilingAgreement } | null;
+  settings?: CeilingsSettings;
+  /** Wall seconds of the whole `phonestream ceilings` run: export, both frameworks, both models. */
+  seconds?: number;
+  /** When the run finished (ISO 8601). */
+  finishedAt?: string;
 }

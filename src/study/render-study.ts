@@ -126,6 +126,16 @@ function ceilingsSection(c: CeilingsReport): string[] {
     return `| ${label} | ${pct(tfjs.heldOutAccuracy)} | ${pct(torch.heldOutAccuracy)} | ${points(d)} | ${Math.abs(100 * d) <= CEILING_AGREEMENT_POINTS + 1e-9 ? 'yes' : 'no'} |`;
   };
   lines.push(row('LSTM (unidirectional)', c.tfjs.lstm, c.pytorch?.lstm), row('BLSTM (not streamable: reads the whole utterance)', c.tfjs.blstm, c.pytorch?.blstm));
+  if (c.settings !== undefined) {
+    const s = c.settings;
+    const trained = (f: CeilingFigures) => `${f.epochs} epochs (best ${f.bestEpoch}, ${(f.seconds / f.epochs).toFixed(1)} s/epoch)`;
+    lines.push(
+      '',
+      `Settings: batches of ${s.batch} utterances, Adam at ${s.lr}, at most ${s.maxEpochs} epochs, patience ${s.patience}, seed ${s.seed}. ` +
+        `Trained: tfjs (${s.tfjsBackend}) LSTM ${trained(c.tfjs.lstm)}, BLSTM ${trained(c.tfjs.blstm)}` +
+        (c.pytorch === null ? '.' : `; PyTorch ${s.torch ?? ''} LSTM ${trained(c.pytorch.lstm)}, BLSTM ${trained(c.pytorch.blstm)}.`),
+    );
+  }
   return lines;
 }
 

@@ -11,6 +11,7 @@ import { linkTrainingCorpus } from './link-training-corpus.ts';
 import { renderStudy } from './render-study.ts';
 import { runReplay } from './run-replay.ts';
 import { STUDY_GRID, type StudyPoint } from './study-grid.ts';
+import { STUDY_SPLIT } from './study-split.ts';
 import type { StudyPointOutcome, StudyResults, StudyRun } from './study-results.ts';
 import { writeStudyPlots } from './write-study-plots.ts';
 
@@ -83,7 +84,7 @@ export async function readCeilings(path: string): Promise<CeilingsReport | undef
 }
 
 /** The study's fixed held-out split (replay's defaults) and the validation split of the training files. */
-const SPLIT = { heldOut: 0.1, splitSeed: 1, validationHeldOut: 0.16, validationSplitSeed: 2 };
+const SPLIT = STUDY_SPLIT;
 
 /**
  * Runs the study: for each point in priority order, its learning rate is chosen on a validation
@@ -135,7 +136,7 @@ export async function runStudy(o: StudyOptions): Promise<StudyResults> {
     budgetMinutes: o.budgetMinutes,
     seeds: o.seeds,
     replayArgs,
-    split: SPLIT,
+    split: { ...SPLIT },
     machine: { cpu: cpu[0]?.model.trim() ?? 'unknown', cores: cpu.length, platform: `${platform()} ${release()}`, node: process.version },
     startedAt: earlier?.startedAt ?? startedAt.toISOString(),
     finishedAt: startedAt.toISOString(),

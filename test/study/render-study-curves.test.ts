@@ -112,6 +112,12 @@ describe('renderStudy of a study with curves', () => {
     assert.ok(ls.some((l) => l.includes('| margin over the tfjs BLSTM ceiling (points) |')));
     const noTorch = renderStudy(CURVE_RESULTS, { ...CEILINGS, pytorch: null });
     assert.ok(noTorch.includes('| LSTM (unidirectional) | 55.0 % | not run | — | — |'), noTorch);
+    assert.ok(!out.includes('Settings:'), 'no settings, no line');
+    const settings = { corpora: ['c'], hidden: 8, batch: 16, lr: 0.005, maxEpochs: 20, patience: 3, seed: 1, split: CURVE_RESULTS.split, tfjsBackend: 'wasm', torch: '1.13', torchThreads: 1 };
+    const withSettings = renderStudy(CURVE_RESULTS, { ...CEILINGS, settings }).split('\n');
+    const line = withSettings.find((l) => l.startsWith('Settings: '));
+    assert.ok(line?.startsWith('Settings: batches of 16 utterances, Adam at 0.005, at most 20 epochs, patience 3, seed 1. Trained: tfjs (wasm) LSTM '), line);
+    assert.ok(line!.includes('; PyTorch 1.13 LSTM '), line);
   });
 
   it('should be a function of its arguments alone', () => {
