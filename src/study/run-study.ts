@@ -177,8 +177,11 @@ export async function runStudy(o: StudyOptions): Promise<StudyResults> {
       v === undefined || f === undefined
         ? undefined
         : (validate ? (point.lrs.length - kept('validation', point.lrs, 1)) * v : 0) + Math.max(0, o.seeds - kept('final', point.lrs.slice(0, 1), o.seeds)) * f;
+    // A point with runs kept from an earlier invocation is never dropped for the budget: its kept
+    // runs go in (attempt takes them without asking the budget) and only new runs are refused.
+    const hasKept = kept('validation', point.lrs, 1) + kept('final', point.lrs, o.seeds) > 0;
     const refused = overBudget(pointEstimate);
-    if (refused !== undefined) {
+    if (refused !== undefined && !hasKept) {
       results.points.push({ name: point.name, status: 'skipped', chosenLr: null, reason: refused });
       log(`${point.name}: skipped (${refused})`);
       continue;
@@ -231,8 +234,18 @@ export async function runStudy(o: StudyOptions): Promise<StudyResults> {
       continue;
     }
     outcome.chosenLr = validate ? chooseLr(results.runs.filter((r) => r.point === point.name && r.role === 'validation')) ?? point.lrs[0] : point.lrs[0];
+    let refusedFinal = false;
     for (let seed = 1; seed <= o.seeds; seed++) {
-      if (!(await attempt('final', outcome.chosenLr, seed))) break;
+      if (refusedFinal) {
+        // Later seeds kept from an earlier invocation still count; nothing new is run.
+        const k = earlierRun(point, 'final', outcome.chosenLr, seed);
+        if (k !== undefined) {
+          results.runs.push(k);
+          done.push({ kind: point.kind, run: k });
+        }
+        continue;
+      }
+      if (!(await attempt('final', outcome.chosenLr, seed))) refusedFinal = true;
     }
   }
   await save();

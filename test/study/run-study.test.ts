@@ -111,6 +111,10 @@ describe('runStudy', () => {
     const md = await readFile(join(out, 'study.md'), 'utf8');
     assert.equal(md, renderStudy(again, ceilings));
     assert.ok(md.includes('## Offline ceilings'));
+    // A resume with no budget left still keeps every earlier run (none is dropped as "skipped").
+    const spent = await runStudy({ corpora: [CORPUS], out, budgetMinutes: 0, seeds: 2, grid: GRID, replayArgs: ['--hidden', '8'], passes: 2, resume: true });
+    assert.deepEqual(spent.runs, resumed.runs);
+    assert.deepEqual(spent.points.map((p) => p.status), ['done', 'done']);
   });
 
   it('should read OUT/ceilings.json if there is one, and name the file when it cannot', async () => {
