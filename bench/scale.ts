@@ -30,7 +30,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { loadavg, cpus } from 'node:os';
-import { createServer } from 'node:net';
 import { createInterface } from 'node:readline';
 import { lastValueFrom, map, range, tap } from 'rxjs';
 import { scoreCorpus } from '../pipelines/evaluate-corpus.ts';
@@ -42,7 +41,7 @@ import { selectBackend } from '../src/learner/select-backend.ts';
 import type { ServerMessage } from '../src/server/messages.ts';
 import { produceStream } from '../src/server/produce-stream.ts';
 import { paceRealtime } from '../src/stream/pace-realtime.ts';
-import { startNatsServer } from '../test/cluster/nats-server.ts';
+import { freePort, startNatsServer } from '../test/cluster/nats-server.ts';
 
 /** The live bound: p95 and p99 latency over each stream's second half (ms), through gateway, NATS and worker. */
 const P95_BOUND_MS = 150;
@@ -285,17 +284,6 @@ function cpuSeconds(pid: number): number {
   } catch {
     return NaN;
   }
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
 }
 
 function sleep(ms: number): Promise<void> {
