@@ -187,7 +187,11 @@ export function renderStudy(results: StudyResults, ceilings?: CeilingsReport): s
       'of a corpus of the training files), one pass with seed 1.',
     '',
     `Machine: ${results.machine.cpu}, ${results.machine.cores} cores, ${results.machine.platform}, Node ${results.machine.node}. ` +
-      `Started ${results.startedAt}; the study took ${(results.studySeconds / 60).toFixed(1)} min of a ${results.budgetMinutes} min budget.`,
+      `Started ${results.startedAt}; the study took ${(results.studySeconds / 60).toFixed(1)} min` +
+      // Resumed: the budget is each session's own, so the total is set against their sum.
+      (sessions.length > 1
+        ? ` in ${sessions.length} sessions (budgets ${sessions.map((x) => x.budgetMinutes).join(' + ')} = ${sessions.reduce((n, x) => n + x.budgetMinutes, 0)} min).`
+        : ` of a ${results.budgetMinutes} min budget.`),
   ];
   if (sessions.length > 0) {
     lines.push('', `Sessions (${sessions.length}${sessions.length > 1 ? ': resumed' : ''}):`, '');

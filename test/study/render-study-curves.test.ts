@@ -74,6 +74,8 @@ describe('renderStudy of a study with curves', () => {
     }
     assert.ok(lines.includes('![held-out framewise accuracy vs training frames seen](plots/accuracy-vs-frames.svg)'));
     assert.ok(lines.includes('Sessions (2: resumed):'));
+    // The total against the sum of the sessions' budgets, not against the last session's alone.
+    assert.ok(lines.some((l) => / in 2 sessions \(budgets 10 \+ 60 = 70 min\)\.$/.test(l)), md);
     assert.ok(lines.includes('- 2026-01-02T03:04:05.000Z: 10.0 min of a 10 min budget'));
     assert.ok(lines.includes('- 2026-01-03T03:04:05.000Z: 50.0 min of a 60 min budget'));
   });
