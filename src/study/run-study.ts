@@ -147,6 +147,8 @@ export async function runStudy(o: StudyOptions): Promise<StudyResults> {
     passes,
     scoreAt,
     sessions: [...(earlier?.sessions ?? []), { startedAt: startedAt.toISOString(), seconds: 0, budgetMinutes: o.budgetMinutes }],
+    // Hand-written: a resume must not lose them (whether they still hold is for their writer to check).
+    ...(earlier?.conclusions !== undefined && { conclusions: earlier.conclusions }),
   };
   const done: { kind: string; run: StudyRun }[] = [];
   const save = async () => {
@@ -249,8 +251,42 @@ export async function runStudy(o: StudyOptions): Promise<StudyResults> {
     }
   }
   await save();
+  await writeStudyReport(results, out);
+  return results;
+}
+
+/** OUT/plots and OUT/study.md from the results and OUT/ceilings.json (if there is one). */
+async function writeStudyReport(results: StudyResults, out: string): Promise<void> {
   const ceilings = await readCeilings(join(out, 'ceilings.json'));
   await writeStudyPlots(results, out);
   await writeFile(join(out, 'study.md'), renderStudy(results, ceilings));
+}
+
+/**
+ * Rewrites OUT/study.md and OUT/plots from OUT/results.json and OUT/ceilings.json without running
+ * anything: after the conclusions were written into results.json, or the ceilings copied in.
+ * A ConfigError names OUT/results.json when it is missing or not a study's results.
+ *
+ * ## Example
+ * ```ts
+ * await renderStudyFiles('docs/study');
+ * ```
+ */
+export async function renderStudyFiles(outDir: string): Promise<StudyResults> {
+  const out = resolve(outDir);
+  const path = join(out, 'results.json');
+  let results: StudyResults;
+  try {
+    results = JSON.parse(await readFile(path, 'utf8')) as StudyResults;
+  } catch (err) {
+    throw new ConfigError(`study --render: cannot read ${path} (${err instanceof Error ? err.message : String(err)}); run the study first`);
+  }
+  if (!Array.isArray(results?.runs) || !Array.isArray(results?.points) || !Array.isArray(results?.grid)) {
+    throw new ConfigError(`study --render: ${path} is not a study's results (expected runs, points and grid arrays)`);
+  }
+  if (results.conclusions !== undefined && !(Array.isArray(results.conclusions) && results.conclusions.every((c) => typeof c === 'string'))) {
+    throw new ConfigError(`study --render: ${path} field conclusions must be an array of strings (one per paragraph)`);
+  }
+  await writeStudyReport(results, out);
   return results;
 }

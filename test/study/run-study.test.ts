@@ -105,12 +105,17 @@ describe('runStudy', () => {
     const ceiling = { heldOutAccuracy: 0.6, heldOutKappa: null, validationAccuracy: 0.6, epochs: 3, bestEpoch: 2, seconds: 1, parameters: 10 };
     const ceilings: CeilingsReport = { hidden: 8, dims: 26, phones: 40, fitFiles: 3, validationFiles: 1, heldOutFiles: 1, tfjs: { lstm: ceiling, blstm: ceiling }, pytorch: null };
     await writeFile(join(out, 'ceilings.json'), JSON.stringify(ceilings));
+    // Hand-written conclusions in results.json survive a resume and are rendered.
+    const withConclusions = { ...JSON.parse(await readFile(join(out, 'results.json'), 'utf8')), conclusions: ['First finding.', 'Second finding.'] };
+    await writeFile(join(out, 'results.json'), JSON.stringify(withConclusions));
     const again = await runStudy({ corpora: [CORPUS], out, budgetMinutes: 1, seeds: 2, grid: GRID, replayArgs: ['--hidden', '8'], passes: 2, resume: true });
     assert.deepEqual(again.runs, resumed.runs);
+    assert.deepEqual(again.conclusions, ['First finding.', 'Second finding.']);
     assert.ok(again.sessions[2].seconds < 5, `${again.sessions[2].seconds} s`);
     const md = await readFile(join(out, 'study.md'), 'utf8');
     assert.equal(md, renderStudy(again, ceilings));
     assert.ok(md.includes('## Offline ceilings'));
+    assert.ok(md.includes('## Conclusions\n\nFirst finding.\n\nSecond finding.'), md);
     // A resume with no budget left still keeps every earlier run (none is dropped as "skipped").
     const spent = await runStudy({ corpora: [CORPUS], out, budgetMinutes: 0, seeds: 2, grid: GRID, replayArgs: ['--hidden', '8'], passes: 2, resume: true });
     assert.deepEqual(spent.runs, resumed.runs);

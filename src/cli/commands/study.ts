@@ -26,6 +26,9 @@ Options:
   --resume            continue from OUT/results.json: its runs are kept, the points it skipped or
                       cut short are taken up, the budget is this invocation's (same corpora, seeds,
                       passes and replay options, else an error)
+  --render            run nothing: rewrite OUT/study.md and OUT/plots from OUT/results.json and
+                      OUT/ceilings.json (after writing the conclusions into results.json's
+                      "conclusions", one string per paragraph, or copying in the ceilings)
   --quiet             no line per run on stderr
   -- OPTIONS          replay options added to every run (e.g. -- --hidden 64 --threads 2)
 
@@ -47,8 +50,19 @@ export const command: CliCommand = {
       seeds: { type: 'string' },
       passes: { type: 'string' },
       resume: { type: 'boolean' },
+      render: { type: 'boolean' },
       quiet: { type: 'boolean' },
     });
+    if (values.render === true) {
+      if (positionals.length > 0 || values.resume === true || values.budget !== undefined || replayArgs.length > 0) {
+        throw new InputError('arguments', '--render takes only --out DIR (it runs nothing)');
+      }
+      const out = typeof values.out === 'string' ? values.out : 'study';
+      const { renderStudyFiles } = await import('../../study/run-study.ts');
+      const results = await renderStudyFiles(out);
+      process.stdout.write(`study: rendered ${out}/study.md and ${out}/plots from ${results.runs.length} runs\n`);
+      return 0;
+    }
     const budgetMinutes = numberOption('budget', values.budget, { min: 0, max: 100000 }) ?? 20;
     const seeds = numberOption('seeds', values.seeds, { min: 1, max: 1000, integer: true }) ?? 3;
     const passes = numberOption('passes', values.passes, { min: 1, max: 100, integer: true }) ?? 3;
