@@ -45,18 +45,22 @@ export interface StudyOptions {
  * another setup (its runs would not be comparable with the new ones).
  */
 async function readEarlierResults(path: string, setup: Pick<StudyResults, 'corpora' | 'seeds' | 'replayArgs' | 'passes'>): Promise<StudyResults> {
-  let earlier: StudyResults;
-  try {
-    earlier = JSON.parse(await readFile(path, 'utf8')) as StudyResults;
-  } catch (err) {
-    throw new ConfigError(`study --resume: cannot read ${path} (${err instanceof Error ? err.message : String(err)}); run without --resume to start afresh`);
-  }
+  const earlier = await readResultsFile(path, 'study --resume', 'run without --resume to start afresh');
   for (const key of ['corpora', 'seeds', 'replayArgs', 'passes'] as const) {
     if (JSON.stringify(earlier[key]) !== JSON.stringify(setup[key])) {
       throw new ConfigError(`study --resume: ${path} has ${key} ${JSON.stringify(earlier[key])}, this run ${JSON.stringify(setup[key])}; resume with the same setup or start afresh without --resume`);
     }
   }
   return { ...earlier, sessions: earlier.sessions ?? [] };
+}
+
+/** A results.json parsed, or a ConfigError naming it, prefixed by `context` and ending with `hint`. */
+async function readResultsFile(path: string, context: string, hint: string): Promise<StudyResults> {
+  try {
+    return JSON.parse(await readFile(path, 'utf8')) as StudyResults;
+  } catch (err) {
+    throw new ConfigError(`${context}: cannot read ${path} (${err instanceof Error ? err.message : String(err)}); ${hint}`);
+  }
 }
 
 /**
@@ -275,12 +279,7 @@ async function writeStudyReport(results: StudyResults, out: string): Promise<voi
 export async function renderStudyFiles(outDir: string): Promise<StudyResults> {
   const out = resolve(outDir);
   const path = join(out, 'results.json');
-  let results: StudyResults;
-  try {
-    results = JSON.parse(await readFile(path, 'utf8')) as StudyResults;
-  } catch (err) {
-    throw new ConfigError(`study --render: cannot read ${path} (${err instanceof Error ? err.message : String(err)}); run the study first`);
-  }
+  const results = await readResultsFile(path, 'study --render', 'run the study first');
   if (!Array.isArray(results?.runs) || !Array.isArray(results?.points) || !Array.isArray(results?.grid)) {
     throw new ConfigError(`study --render: ${path} is not a study's results (expected runs, points and grid arrays)`);
   }

@@ -53,11 +53,11 @@ export const command: CliCommand = {
       render: { type: 'boolean' },
       quiet: { type: 'boolean' },
     });
+    const out = typeof values.out === 'string' ? values.out : 'study';
     if (values.render === true) {
       if (positionals.length > 0 || values.resume === true || values.budget !== undefined || replayArgs.length > 0) {
         throw new InputError('arguments', '--render takes only --out DIR (it runs nothing)');
       }
-      const out = typeof values.out === 'string' ? values.out : 'study';
       const { renderStudyFiles } = await import('../../study/run-study.ts');
       const results = await renderStudyFiles(out);
       process.stdout.write(`study: rendered ${out}/study.md and ${out}/plots from ${results.runs.length} runs\n`);
@@ -66,7 +66,6 @@ export const command: CliCommand = {
     const budgetMinutes = numberOption('budget', values.budget, { min: 0, max: 100000 }) ?? 20;
     const seeds = numberOption('seeds', values.seeds, { min: 1, max: 1000, integer: true }) ?? 3;
     const passes = numberOption('passes', values.passes, { min: 1, max: 100, integer: true }) ?? 3;
-    const out = typeof values.out === 'string' ? values.out : 'study';
     if (positionals.length === 0) {
       throw new InputError('arguments', 'expected at least one corpus directory');
     }
